@@ -1,0 +1,83 @@
+"""The one interface both backends (Gmail, Maildir) implement.
+
+A mailbox knows nothing about cadence: it creates what it is told to create,
+and reports what it sees. Every message we create carries the
+X-Followup-Mailer-Key header, which is how a mailbox finds it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Protocol
+
+from followup_mailer.errors import FollowupError
+from followup_mailer.model import Placed, Seen
+
+
+class MailboxError(FollowupError):
+    """A mailbox call failed, and it certainly had no effect (safe to try again later)."""
+
+
+class OutcomeUnknown(MailboxError):
+    """A create or send call failed in a way that may have taken effect: look before retrying."""
+
+
+class Rejected(MailboxError):
+    """The mailbox refused the message for good (bad address, bad request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadTail:
+    """What a reply needs from the last message of a thread that is ours or a human's."""
+
+    message_id: str
+    references: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What the daemon cares about, so a poll fetches only that."""
+
+    drafts: Mapping[str, str]  # key -> draft id, for drafts awaiting approval
+    threads: Collection[str]  # thread ids we created or were given
+    addresses: Collection[str]  # lower-case addresses of every tracked person
+    domains: Collection[str]  # lower-case company domains
+    own: Collection[str]  # the account's own addresses (email and aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """What changed in the mailbox since the last poll."""
+
+    approved: Mapping[str, Placed] = field(default_factory=dict)  # key -> the sent message
+    declined: Collection[str] = ()  # keys whose draft vanished with nothing sent
+    seen: tuple[Seen, ...] = ()  # replies, auto-replies, bounces, hand-written sends
+
+
+class Mailbox(Protocol):
+    def cursor(self) -> str:
+        """Return the mailbox's current position (Gmail: history id), stored with an intent."""
+        ...
+
+    def create_draft(self, message: EmailMessage, *, thread_id: str) -> Placed:
+        """Create a draft (in thread_id when given); OutcomeUnknown if it may exist anyway."""
+        ...
+
+    def send(self, message: EmailMessage, *, thread_id: str) -> Placed:
+        """Send a message (in thread_id when given); OutcomeUnknown if it may have left."""
+        ...
+
+    def find(self, key: str, *, since: str) -> Placed | None:
+        """Look for the message carrying key among drafts and sent mail since cursor `since`."""
+        ...
+
+    def thread_tail(self, thread_id: str) -> ThreadTail | None:
+        """Return the headers a reply in thread_id needs, or None if the thread is gone."""
+        ...
+
+    def poll(self, watch: Watch) -> Poll:
+        """Report approvals, declines and relevant messages since the last poll."""
+        ...

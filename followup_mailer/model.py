@@ -1,0 +1,186 @@
+"""Value types shared by the planner, the ledger and the mailboxes.
+
+Everything here is frozen and timezone-aware; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+THANK_YOU = "thank_you"
+REJECTION = "rejection"
+FOLLOWUP_PREFIX = "followup-"
+
+KEY_HEADER = "X-Followup-Mailer-Key"
+
+
+def followup_step(number: int) -> str:
+    """Name the n-th nudge step: followup-1, followup-2, ..."""
+    return f"{FOLLOWUP_PREFIX}{number}"
+
+
+def followup_number(step: str) -> int:
+    """Return n for 'followup-n', 0 for any other step."""
+    if step.startswith(FOLLOWUP_PREFIX):
+        return int(step.removeprefix(FOLLOWUP_PREFIX))
+    return 0
+
+
+def step_key(interview_id: str, step: str, recipient: str) -> str:
+    """Build the idempotency key carried in the X-Followup-Mailer-Key header."""
+    return f"{interview_id}/{step}/{recipient.lower()}"
+
+
+class Outcome(enum.StrEnum):
+    PENDING = "pending"
+    NEXT_ROUND = "next-round"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Format(enum.StrEnum):
+    ONE_ON_ONE = "one-on-one"
+    PANEL = "panel"
+    GROUP = "group"
+
+
+class State(enum.StrEnum):
+    """What `status` shows for a step (SPEC section 4)."""
+
+    PLANNED = "planned"
+    AWAITING_WINDOW = "awaiting-window"
+    AWAITING_APPROVAL = "awaiting-approval"
+    SENT = "sent"
+    REPLIED = "replied"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+    BOUNCED = "bounced"
+    IN_DOUBT = "in-doubt"
+    FAILED = "failed"
+
+
+class Phase(enum.StrEnum):
+    """Where a step stands in its mailbox lifecycle; recorded by apply, never by plan."""
+
+    INTENT = "intent"  # recorded, mailbox call not known to have finished
+    IN_DOUBT = "in-doubt"  # the call failed in a way that may have taken effect
+    DRAFTED = "drafted"  # a draft waits for the user
+    SENT = "sent"  # the message left (sent by us, or the user sent our draft)
+    DECLINED = "declined"  # the user deleted our draft without sending it
+    FAILED = "failed"  # the call was refused for good (bad address, ...)
+
+
+class Kind(enum.StrEnum):
+    """What an observed message is, for the stop rules."""
+
+    HUMAN = "human"  # a reply from the company: stops nudges
+    AUTO = "auto"  # an auto-reply: the cadence continues
+    BOUNCE = "bounce"  # a delivery failure: stops that recipient
+    OWN = "own"  # written by the user by hand: stops nudges to its recipients
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str
+    title: str = ""
+    notes: str = ""
+    lead: bool = False
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Interview:
+    id: str
+    company: str
+    role: str
+    start: datetime
+    end: datetime
+    timezone: ZoneInfo | None = None
+    format: Format = Format.ONE_ON_ONE
+    highlights: tuple[str, ...] = ()
+    addendum: str = ""
+    expect_response_by: datetime | None = None
+    thread: str = ""
+    outcome: Outcome = Outcome.PENDING
+    interviewers: tuple[Person, ...] = ()
+    contacts: tuple[Person, ...] = ()
+
+    @property
+    def lead(self) -> Person:
+        """The interviewer with lead = true, else the first listed."""
+        return next((p for p in self.interviewers if p.lead), self.interviewers[0])
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return self.interviewers + self.contacts
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A message observed in the mailbox that matters to the stop rules."""
+
+    mailbox_id: str  # stable id in that mailbox (Gmail message id, maildir file name)
+    kind: Kind
+    sender: str  # lower-case address
+    recipients: tuple[str, ...]  # lower-case addresses (To and Cc)
+    date: datetime
+    thread_id: str = ""
+    message_id: str = ""  # RFC 5322 Message-ID
+    subject: str = ""
+    bounced: tuple[str, ...] = ()  # for a bounce: the addresses that failed
+    return_date: datetime | None = None  # for an auto-reply: when they are back
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a message we created now lives in the mailbox."""
+
+    thread_id: str
+    message_id: str = ""  # RFC 5322 Message-ID, as the mailbox holds it
+    draft_id: str = ""  # set while it is a draft
+    sent_at: datetime | None = None  # set once it has been sent
+    mailbox_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The ledger's row for one step: what did happen."""
+
+    key: str
+    interview: str
+    step: str
+    recipient: str
+    phase: Phase | None = None  # None: never created
+    state: State = State.PLANNED
+    due: datetime | None = None
+    intent_at: datetime | None = None
+    sent_at: datetime | None = None
+    thread_id: str = ""
+    draft_id: str = ""
+    message_id: str = ""
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+    cursor: str = ""  # the mailbox cursor (Gmail history id) when the intent was recorded
+    mode: str = ""  # "draft" or "send", as created
+
+    @property
+    def created(self) -> bool:
+        return self.phase is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything plan() needs to know, gathered by observe()."""
+
+    interviews: tuple[Interview, ...]
+    records: dict[str, Record] = field(default_factory=dict)
+    seen: tuple[Seen, ...] = ()
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # recorded by `outcome`
