@@ -166,6 +166,7 @@ class Record:
     thread_id: str = ""
     draft_id: str = ""
     message_id: str = ""
+    subject: str = ""
     reason: str = ""
     warnings: tuple[str, ...] = ()
     cursor: str = ""  # the mailbox cursor (Gmail history id) when the intent was recorded

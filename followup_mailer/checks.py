@@ -1,0 +1,184 @@
+"""Render planned messages without creating them: for `check` and `preview`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+from rich.table import Table
+
+from followup_mailer.apply import Writer, render
+from followup_mailer.compose import Composed, Previous
+from followup_mailer.config import Settings
+from followup_mailer.errors import Problem, TemplateError, UserError
+from followup_mailer.lint import Finding, lint_panel
+from followup_mailer.model import THANK_YOU, Interview, Record, State
+from followup_mailer.plan import StepPlan
+from followup_mailer.reconcile import current_plan
+from followup_mailer.store import Store
+
+PREVIEW_HEADERS = ("From", "To", "Subject", "In-Reply-To", "References")
+
+
+@dataclass
+class CheckReport:
+    """What `check` found: counts, lint findings, and messages that cannot be made."""
+
+    rendered: int = 0
+    findings: list[tuple[StepPlan, Finding]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_messages(
+    *,
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    store: Store,
+    writer: Writer,
+    now: datetime,
+) -> CheckReport:
+    """Render and lint every message the plan still holds."""
+    report = CheckReport()
+    planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
+    records = store.records()
+    for interview in interviews:
+        steps = [p for p in planned if p.interview == interview.id]
+        rendered = _render_all(steps, interview, writer, records, now, report)
+        _lint_panel(steps, rendered, interview, report)
+    return report
+
+
+def _render_all(
+    steps: list[StepPlan],
+    interview: Interview,
+    writer: Writer,
+    records: Mapping[str, Record],
+    now: datetime,
+    report: CheckReport,
+) -> dict[str, Composed]:
+    rendered: dict[str, Composed] = {}
+    for step in steps:
+        if step.state is State.CANCELLED or (records.get(step.key) or _blank).created:
+            continue
+        try:
+            composed = render(step, interview, writer, _previous(step, rendered, records), now)
+        except TemplateError as error:
+            report.problems.extend(error.problems or [Problem(interview.id, str(error))])
+            continue
+        rendered[step.key] = composed
+        report.rendered += 1
+        report.findings.extend((step, finding) for finding in composed.findings)
+    return rendered
+
+
+def _lint_panel(
+    steps: list[StepPlan], rendered: Mapping[str, Composed], interview: Interview, r: CheckReport
+) -> None:
+    notes = {s.to: rendered[s.key] for s in steps if s.step == THANK_YOU and s.key in rendered}
+    bodies = {to: _body(c.message) for to, c in notes.items()}
+    by_to = {s.to: s for s in steps if s.step == THANK_YOU}
+    names = [p.name for p in interview.people]
+    for first, _second, finding in lint_panel(bodies, names):
+        r.findings.append((by_to[first], finding))
+
+
+def _previous(
+    step: StepPlan, rendered: Mapping[str, Composed], records: Mapping[str, Record]
+) -> Previous | None:
+    """Return the message a nudge would follow: the last one to that person, made or rendered."""
+    if step.step == THANK_YOU:
+        return None
+    to_them = [c for key, c in rendered.items() if key.endswith("/" + step.to) and key != step.key]
+    if to_them:
+        message = to_them[-1].message
+        return Previous(str(message["Subject"]), str(message["Message-ID"]), "", None)
+    made = [
+        r
+        for r in records.values()
+        if r.interview == step.interview and r.recipient == step.to and r.message_id
+    ]
+    if not made:
+        return None
+    last = max(made, key=lambda r: r.intent_at or r.sent_at or datetime.min.replace(tzinfo=UTC))
+    return Previous(last.subject, last.message_id, "", last.sent_at)
+
+
+def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:
+    """Build the lint table of `check`."""
+    table = Table(title="Lint", pad_edge=False)
+    for column in ("Interview", "Step", "To", "Rule", "Why", "Found"):
+        table.add_column(column, overflow="fold")
+    for step, finding in findings:
+        table.add_row(
+            step.interview, step.step, step.to, finding.rule, finding.explanation, finding.text
+        )
+    return table
+
+
+def preview(
+    *,
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    store: Store,
+    writer: Writer,
+    interview_id: str,
+    to: str | None,
+    step: str | None,
+    now: datetime,
+) -> str:
+    """Render one step's message as text: headers, body, lint results."""
+    interview = next((i for i in interviews if i.id == interview_id), None)
+    if interview is None:
+        known = ", ".join(i.id for i in interviews) or "none"
+        raise UserError(f"no interview {interview_id!r} in the schedule (known: {known})")
+    planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
+    chosen = _choose(planned, interview_id, to, step)
+    records = store.records()
+    rendered: dict[str, Composed] = {}
+    for earlier in planned:
+        if earlier.interview == interview_id and earlier.to == chosen.to and earlier != chosen:
+            if earlier.key in records and records[earlier.key].message_id:
+                continue
+            try:
+                rendered[earlier.key] = render(earlier, interview, writer, None, now)
+            except TemplateError:
+                continue
+        if earlier == chosen:
+            break
+    composed = render(chosen, interview, writer, _previous(chosen, rendered, records), now)
+    return _as_text(chosen, composed)
+
+
+def _choose(
+    planned: list[StepPlan], interview_id: str, to: str | None, step: str | None
+) -> StepPlan:
+    mine = [p for p in planned if p.interview == interview_id]
+    if to:
+        mine = [p for p in mine if p.to == to.lower()]
+    if step:
+        mine = [p for p in mine if p.step == step]
+    waiting = [p for p in mine if p.state not in (State.CANCELLED, State.SENT, State.REPLIED)]
+    if not (waiting or mine):
+        steps = ", ".join(
+            sorted({p.step + " to " + p.to for p in planned if p.interview == interview_id})
+        )
+        raise UserError(f"no such step in {interview_id}; it has: {steps}")
+    return (waiting or mine)[0]
+
+
+def _as_text(step: StepPlan, composed: Composed) -> str:
+    message = composed.message
+    lines = [f"{name}: {message[name]}" for name in PREVIEW_HEADERS if message[name]]
+    lines += ["", _body(message).rstrip(), "", f"-- lint ({step.step} to {step.to}) --"]
+    lines += [f"{f.rule}: {f.explanation} ({f.text})" for f in composed.findings] or ["all clear"]
+    return "\n".join(lines)
+
+
+def _body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+_blank = Record("", "", "", "")

@@ -1,0 +1,60 @@
+"""Shared fixtures: real config files in temporary folders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from followup_mailer.config import Settings, load_settings
+
+BASE_CONFIG = {
+    "account": {
+        "email": "alex@example.com",
+        "name": "Alex Rivera",
+        "timezone": "America/New_York",
+    },
+    "signature": {"lines": ["+1 555 0100", "linkedin.com/in/alexrivera"]},
+    "delivery": {"mode": "draft", "backend": "maildir", "maildir": "mail"},
+    "state": {"dir": "state"},
+}
+
+
+def toml_value(value: object) -> str:
+    """Write a Python value as TOML (just what these configs need)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def config_text(overrides: dict[str, dict[str, object]] | None = None) -> str:
+    """Return config.toml text: the base config with some keys changed."""
+    sections = {name: dict(keys) for name, keys in BASE_CONFIG.items()}
+    for name, keys in (overrides or {}).items():
+        sections.setdefault(name, {}).update(keys)
+    lines = []
+    for name, keys in sections.items():
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in keys.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+MakeSettings = Callable[..., Settings]
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> MakeSettings:
+    """Write a config.toml (base + overrides) into tmp_path and load it."""
+
+    def make(**overrides: dict[str, object]) -> Settings:
+        path = tmp_path / "config.toml"
+        path.write_text(config_text(overrides), encoding="utf-8")
+        return load_settings(path)
+
+    return make

@@ -1,0 +1,204 @@
+"""The real `followup-mailer` command, as a subprocess, on a real maildir."""
+
+from __future__ import annotations
+
+import signal
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests import mailtools
+from tests.e2e import Workspace, interview_toml, yesterday
+
+DANA = ("Dana Smith", "dana@acme.com")
+PRIYA = ("Priya Natarajan", "priya@globex.com")
+MARCO = ("Marco Rossi", "marco@globex.com")
+DANA_KEY = "acme/thank_you/dana@acme.com"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    """One one-on-one interview that ended yesterday, on a maildir, draft mode."""
+    workspace = Workspace(tmp_path)
+    workspace.write_config()
+    workspace.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    return workspace
+
+
+def approve(ws: Workspace, key: str = DANA_KEY, ago: timedelta = timedelta(0)) -> datetime:
+    sent_at = (datetime.now(UTC) - ago).replace(microsecond=0)
+    mailtools.approve_draft(ws.maildir, key, sent_at=sent_at)
+    return sent_at
+
+
+def test_run_once_creates_each_draft_once(ws: Workspace) -> None:
+    first = ws.run("run", "--once")
+    assert f"drafted   {DANA_KEY}" in first.stdout
+    assert len(ws.drafts()) == 1
+    draft = mailtools.read(ws.drafts()[0])
+    assert (draft["To"], draft["X-Followup-Mailer-Key"]) == ("Dana Smith <dana@acme.com>", DANA_KEY)
+    ws.run("run", "--once")
+    assert len(ws.drafts()) == 1  # nothing twice
+    assert ws.step(DANA_KEY)["state"] == "awaiting-approval"
+    assert ws.step("acme/followup-1/dana@acme.com")["state"] == "planned"
+
+
+def test_approval_is_detected_and_times_the_first_nudge(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    sent_at = approve(ws)
+    ws.run("run", "--once")
+    step = ws.step(DANA_KEY)
+    assert (step["state"], datetime.fromisoformat(step["sent_at"])) == ("sent", sent_at)
+    nudge = ws.step("acme/followup-1/dana@acme.com")
+    assert nudge["state"] == "planned"
+    assert datetime.fromisoformat(nudge["due"]) >= sent_at + timedelta(days=5)
+
+
+def test_a_declined_draft_is_never_recreated(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    mailtools.decline_draft(ws.maildir, DANA_KEY)
+    ws.run("run", "--once")
+    ws.run("run", "--once")
+    assert ws.drafts() == []
+    assert ws.step(DANA_KEY)["state"] == "skipped"
+    assert ws.step("acme/followup-1/dana@acme.com")["state"] == "cancelled"
+
+
+def test_a_reply_stops_the_nudges(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(hours=2))
+    sent = mailtools.read(ws.sent()[0])
+    mailtools.deliver_reply(
+        ws.maildir,
+        frm="Dana Smith <dana@acme.com>",
+        to="alex@example.com",
+        subject="Re: " + str(sent["Subject"]),
+        date=datetime.now(UTC),
+        in_reply_to=str(sent["Message-ID"]),
+        references=str(sent["Message-ID"]),
+    )
+    ws.run("run", "--once")
+    assert ws.step(DANA_KEY)["state"] == "replied"
+    nudge = ws.step("acme/followup-1/dana@acme.com")
+    assert (nudge["state"], nudge["reason"]) == ("cancelled", "replied")
+
+
+def test_an_auto_reply_does_not_stop_the_nudges(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(hours=2))
+    sent = mailtools.read(ws.sent()[0])
+    mailtools.deliver_auto_reply(
+        ws.maildir,
+        frm="Dana Smith <dana@acme.com>",
+        to="alex@example.com",
+        subject=str(sent["Subject"]),
+        date=datetime.now(UTC),
+        in_reply_to=str(sent["Message-ID"]),
+    )
+    ws.run("run", "--once")
+    assert ws.step(DANA_KEY)["state"] == "sent"
+    assert ws.step("acme/followup-1/dana@acme.com")["state"] == "planned"
+
+
+def test_a_bounce_marks_the_recipient_bounced(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(hours=2))
+    sent = mailtools.read(ws.sent()[0])
+    mailtools.deliver_bounce(
+        ws.maildir,
+        failed_recipient="dana@acme.com",
+        original_message_id=str(sent["Message-ID"]),
+        original_subject=str(sent["Subject"]),
+        date=datetime.now(UTC),
+    )
+    ws.run("run", "--once")
+    assert ws.step(DANA_KEY)["state"] == "bounced"
+    assert ws.step("acme/followup-1/dana@acme.com")["reason"] == "bounced"
+    assert "bounced" in ws.run("status").stdout
+
+
+def test_the_nudge_is_a_reply_in_the_thank_you_thread(ws: Workspace) -> None:
+    ws.write_config(cadence={"followup_after": "1s"})
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(minutes=5))
+    ws.run("run", "--once")
+    [thanks] = ws.sent()
+    [nudge_file] = ws.drafts()
+    nudge, original = mailtools.read(nudge_file), mailtools.read(thanks)
+    assert nudge["X-Followup-Mailer-Key"] == "acme/followup-1/dana@acme.com"
+    assert nudge["In-Reply-To"] == original["Message-ID"]
+    assert nudge["Subject"] == "Re: " + original["Subject"]
+
+
+@pytest.mark.parametrize("point", ["after_intent", "after_mailbox_call"])
+def test_sigkill_between_intent_and_outcome_leaves_exactly_one_draft(
+    ws: Workspace, point: str
+) -> None:
+    killed = ws.run("run", "--once", check=False, FOLLOWUP_MAILER_FAULTPOINT=point)
+    assert killed.returncode == -signal.SIGKILL
+    assert ws.step(DANA_KEY)["state"] == "in-doubt"
+    ws.run("run", "--once")
+    ws.run("run", "--once")
+    assert len(ws.drafts()) == 1
+    assert ws.step(DANA_KEY)["state"] == "awaiting-approval"
+
+
+def test_a_broken_schedule_gives_a_clear_error_and_loses_nothing(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    ws.write_schedule(ws.schedule.read_text() + "\n[[interview]]\nid = 'x'\nstart = oops\n")
+    checked = ws.run("check", check=False)
+    assert checked.returncode == 1
+    assert f"{ws.schedule}:" in checked.stderr and "Traceback" not in checked.stderr
+    status = ws.run("status", "--json")
+    assert "warning" in status.stderr
+    assert [s["state"] for s in ws.status() if s["step"] == "thank_you"] == ["awaiting-approval"]
+    assert ws.run("run", "--once", check=False).returncode == 1
+    assert len(ws.drafts()) == 1
+
+
+def test_an_unsafe_header_fails_that_interview_only(ws: Workspace) -> None:
+    ws.write_schedule(
+        interview_toml("acme", end=yesterday(), people=[DANA])
+        + interview_toml("evil", end=yesterday(), people=[("Eve\\r\\nBcc: x@evil.com", "e@x.com")])
+    )
+    checked = ws.run("check", check=False)
+    assert checked.returncode == 1 and "evil" in checked.stderr
+    ws.run("run", "--once")
+    assert [mailtools.read(p)["To"] for p in ws.drafts()] == ["Dana Smith <dana@acme.com>"]
+    evil = ws.step("evil/thank_you/e@x.com")
+    assert evil["state"] == "failed" and "evil" in evil["reason"]
+
+
+def test_status_json_has_the_documented_fields(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    fields = {
+        "interview",
+        "step",
+        "to",
+        "state",
+        "due",
+        "sent_at",
+        "thread_id",
+        "draft_id",
+        "message_id",
+        "reason",
+    }
+    assert all(fields <= set(row) for row in ws.status())
+
+
+def test_outcome_cancels_nudges_and_plans_the_rejection_note(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(hours=1))
+    ws.run("run", "--once")
+    said = ws.run("outcome", "acme", "rejected")
+    assert "rejection" in said.stdout
+    ws.run("run", "--once")
+    assert ws.step("acme/followup-1/dana@acme.com")["state"] == "cancelled"
+    assert ws.step("acme/rejection/dana@acme.com")["state"] == "awaiting-approval"
+
+
+def test_usage_errors_exit_2_and_unknown_interview_exits_1(ws: Workspace) -> None:
+    assert ws.run("outcome", "acme", "maybe", check=False).returncode == 2
+    missing = ws.run("outcome", "nope", "offer", check=False)
+    assert missing.returncode == 1 and "nope" in missing.stderr

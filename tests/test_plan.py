@@ -1,0 +1,409 @@
+"""The planner's rules, one small test per rule (SPEC section 3), then properties."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from followup_mailer.config import Settings
+from followup_mailer.model import (
+    Facts,
+    Format,
+    Interview,
+    Kind,
+    Outcome,
+    Person,
+    Phase,
+    Record,
+    Seen,
+    State,
+    step_key,
+)
+from followup_mailer.plan import StepPlan, actions, plan
+from tests.conftest import MakeSettings
+
+NY = ZoneInfo("America/New_York")
+DANA = Person("Dana Smith", "dana@acme.com", notes="on-call load", lead=True)
+LEE = Person("Lee Park", "lee@acme.com")
+KIM = Person("Kim Wu", "kim@acme.com")
+SAM = Person("Sam Lee", "sam@acme.com")
+# Thursday 19 Nov 2026, 14:00-15:00 in New York: the thank-you is due Friday 15:00.
+START = datetime(2026, 11, 19, 14, 0, tzinfo=NY)
+END = START + timedelta(hours=1)
+THANK_YOU_DUE = END + timedelta(hours=24)
+
+
+def interview(**changes: object) -> Interview:
+    fields: dict[str, object] = {
+        "id": "acme",
+        "company": "Acme Corp",
+        "role": "Backend Engineer",
+        "start": START,
+        "end": END,
+        "interviewers": (DANA,),
+    }
+    fields.update(changes)
+    return Interview(**fields)  # type: ignore[arg-type]
+
+
+def record(step: str, person: Person, phase: Phase, **fields: object) -> Record:
+    key = step_key("acme", step, person.email)
+    return Record(key, "acme", step, person.email, phase=phase, **fields)  # type: ignore[arg-type]
+
+
+def sent(step: str, person: Person, at: datetime, thread: str = "t-1") -> Record:
+    return record(step, person, Phase.SENT, sent_at=at, thread_id=thread)
+
+
+def facts(
+    interviews: tuple[Interview, ...],
+    *records: Record,
+    seen: tuple[Seen, ...] = (),
+    outcomes: dict[str, Outcome] | None = None,
+) -> Facts:
+    return Facts(interviews, {r.key: r for r in records}, seen, outcomes or {})
+
+
+def by_step(planned: list[StepPlan]) -> dict[tuple[str, str], StepPlan]:
+    return {(p.step, p.to): p for p in planned}
+
+
+def reply(
+    at: datetime,
+    sender: str = "dana@acme.com",
+    kind: Kind = Kind.HUMAN,
+    thread: str = "t-1",
+    **fields: object,
+) -> Seen:
+    return Seen(
+        f"m-{at.timestamp()}-{sender}",
+        kind,
+        sender,
+        ("alex@example.com",),
+        at,
+        thread_id=thread,
+        **fields,
+    )  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cfg(make_settings: MakeSettings) -> Settings:
+    return make_settings()
+
+
+# --- thank-you notes ------------------------------------------------------------------
+
+
+def test_thank_you_waits_until_due(cfg: Settings) -> None:
+    planned = plan(facts((interview(),)), THANK_YOU_DUE - timedelta(minutes=1), cfg)
+    step = by_step(planned)[("thank_you", "dana@acme.com")]
+    assert (step.state, step.due, step.action) == (State.PLANNED, THANK_YOU_DUE, None)
+
+
+def test_thank_you_is_created_as_a_draft_when_due(cfg: Settings) -> None:
+    planned = plan(facts((interview(),)), THANK_YOU_DUE, cfg)
+    [action] = actions(planned)
+    assert (action.key, action.mode, action.thread_id) == (
+        "acme/thank_you/dana@acme.com",
+        "draft",
+        "",
+    )
+
+
+def test_panel_gets_one_note_per_interviewer(cfg: Settings) -> None:
+    panel = interview(format=Format.PANEL, interviewers=(DANA, LEE, KIM))
+    keys = [a.key for a in actions(plan(facts((panel,)), THANK_YOU_DUE, cfg))]
+    assert keys == [f"acme/thank_you/{p.email}" for p in (DANA, LEE, KIM)]
+
+
+def test_group_interview_gets_one_note_to_the_lead(cfg: Settings) -> None:
+    lead_second = interview(
+        format=Format.GROUP, interviewers=(LEE, Person("Dana Smith", "dana@acme.com", lead=True))
+    )
+    keys = [a.key for a in actions(plan(facts((lead_second,)), THANK_YOU_DUE, cfg))]
+    assert keys == ["acme/thank_you/dana@acme.com"]
+
+
+def test_due_time_moves_into_the_send_window_in_the_interviewers_zone(cfg: Settings) -> None:
+    # Friday 16:00 in New York is Friday 22:00 in Berlin: the window there reopens Monday 09:00.
+    berlin = ZoneInfo("Europe/Berlin")
+    late = interview(end=datetime(2026, 11, 19, 16, 0, tzinfo=NY), timezone=berlin)
+    friday_night = datetime(2026, 11, 20, 23, 0, tzinfo=berlin)
+    step = plan(facts((late,)), friday_night, cfg)[0]
+    assert step.state is State.AWAITING_WINDOW
+    assert step.due == datetime(2026, 11, 23, 9, 0, tzinfo=berlin)
+    assert step.action is None
+
+
+def test_always_window_creates_at_the_due_time(make_settings: MakeSettings) -> None:
+    cfg = make_settings(delivery={"send_window": "always"})
+    saturday = interview(end=datetime(2026, 11, 20, 20, 0, tzinfo=NY))
+    due = datetime(2026, 11, 21, 20, 0, tzinfo=NY)
+    assert actions(plan(facts((saturday,)), due, cfg))
+
+
+# --- nudges ------------------------------------------------------------------------------
+
+
+def test_nudge_waits_until_the_thank_you_draft_is_sent(cfg: Settings) -> None:
+    drafted = record("thank_you", DANA, Phase.DRAFTED, draft_id="d1")
+    nudge = by_step(plan(facts((interview(),), drafted), END + timedelta(days=30), cfg))[
+        ("followup-1", "dana@acme.com")
+    ]
+    assert (nudge.state, nudge.action) == (State.PLANNED, None)
+    assert "send the thank_you draft" in nudge.reason
+
+
+def test_first_nudge_counts_business_days_from_the_actual_send(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 23, 10, 30, tzinfo=NY)  # Monday: approved late
+    planned = plan(facts((interview(),), sent("thank_you", DANA, sent_at)), sent_at, cfg)
+    nudge = by_step(planned)[("followup-1", "dana@acme.com")]
+    assert nudge.due == datetime(2026, 11, 30, 10, 30, tzinfo=NY)  # five weekdays later
+
+
+def test_nudge_replies_in_the_thank_you_thread(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    later = sent_at + timedelta(days=10)
+    [action] = actions(
+        plan(facts((interview(),), sent("thank_you", DANA, sent_at, "t-9")), later, cfg)
+    )
+    assert (action.key, action.thread_id) == ("acme/followup-1/dana@acme.com", "t-9")
+
+
+def test_nudges_go_to_the_contact_after_the_first_thank_you_sent(cfg: Settings) -> None:
+    with_contact = interview(format=Format.PANEL, interviewers=(DANA, LEE), contacts=(SAM,))
+    first = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    records = (sent("thank_you", DANA, first + timedelta(hours=2)), sent("thank_you", LEE, first))
+    planned = plan(facts((with_contact,), *records), first + timedelta(days=10), cfg)
+    nudge = by_step(planned)[("followup-1", "sam@acme.com")]
+    assert nudge.due == datetime(2026, 11, 27, 15, 0, tzinfo=NY)
+    assert nudge.action is not None and nudge.action.thread_id == ""  # a new thread with Sam
+    assert ("followup-1", "dana@acme.com") not in by_step(planned)
+
+
+def test_expect_response_by_sets_the_first_nudge(cfg: Settings) -> None:
+    expected = datetime(2026, 12, 2, 9, 0, tzinfo=NY)
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    planned = plan(
+        facts((interview(expect_response_by=expected),), sent("thank_you", DANA, sent_at)),
+        sent_at,
+        cfg,
+    )
+    assert by_step(planned)[("followup-1", "dana@acme.com")].due == expected
+
+
+def test_later_nudges_follow_the_previous_one(cfg: Settings) -> None:
+    first = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    nudge_sent = datetime(2026, 12, 1, 11, 0, tzinfo=NY)
+    records = (sent("thank_you", DANA, first), sent("followup-1", DANA, nudge_sent))
+    planned = plan(facts((interview(),), *records), nudge_sent, cfg)
+    assert by_step(planned)[("followup-2", "dana@acme.com")].due == datetime(
+        2026, 12, 10, 11, 0, tzinfo=NY
+    )  # seven business days
+
+
+def test_max_followups_zero_plans_no_nudges(make_settings: MakeSettings) -> None:
+    cfg = make_settings(cadence={"max_followups": 0})
+    assert [p.step for p in plan(facts((interview(),)), END, cfg)] == ["thank_you"]
+
+
+# --- stop rules ------------------------------------------------------------------------------
+
+
+def test_a_human_reply_marks_the_step_replied_and_cancels_nudges(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    answer = reply(sent_at + timedelta(days=1))
+    planned = by_step(
+        plan(
+            facts((interview(),), sent("thank_you", DANA, sent_at), seen=(answer,)),
+            sent_at + timedelta(days=20),
+            cfg,
+        )
+    )
+    assert planned[("thank_you", "dana@acme.com")].state is State.REPLIED
+    nudges = [planned[(f"followup-{n}", "dana@acme.com")] for n in (1, 2)]
+    assert [(n.state, n.reason, n.action) for n in nudges] == [
+        (State.CANCELLED, "replied", None)
+    ] * 2
+
+
+def test_a_reply_from_the_company_domain_in_another_thread_stops_nudges(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    other = reply(sent_at + timedelta(days=1), sender="hr@acme.com", thread="elsewhere")
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(other,)),
+        sent_at + timedelta(days=20),
+        cfg,
+    )
+    assert not actions(planned)
+    assert by_step(planned)[("thank_you", "dana@acme.com")].state is State.REPLIED
+
+
+def test_a_message_before_the_first_thank_you_is_not_a_reply(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    scheduling = reply(START - timedelta(days=3), sender="sam@acme.com", thread="booking")
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(scheduling,)),
+        sent_at + timedelta(days=20),
+        cfg,
+    )
+    assert [a.key for a in actions(planned)] == ["acme/followup-1/dana@acme.com"]
+
+
+def test_an_auto_reply_is_not_a_reply_but_its_return_date_delays_the_nudge(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    back = datetime(2026, 12, 7, 9, 0, tzinfo=NY)
+    away = reply(sent_at + timedelta(minutes=1), kind=Kind.AUTO, return_date=back)
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(away,)),
+        sent_at + timedelta(days=8),
+        cfg,
+    )
+    nudge = by_step(planned)[("followup-1", "dana@acme.com")]
+    assert (nudge.state, nudge.due) == (State.PLANNED, back)
+    assert by_step(planned)[("thank_you", "dana@acme.com")].state is State.SENT
+
+
+def test_a_bounce_marks_the_step_bounced_and_stops_that_recipient(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    bounce = Seen(
+        "b1",
+        Kind.BOUNCE,
+        "mailer-daemon@googlemail.com",
+        ("alex@example.com",),
+        sent_at + timedelta(minutes=2),
+        thread_id="t-1",
+        bounced=("dana@acme.com",),
+    )
+    planned = by_step(
+        plan(
+            facts((interview(),), sent("thank_you", DANA, sent_at), seen=(bounce,)),
+            sent_at + timedelta(days=20),
+            cfg,
+        )
+    )
+    assert planned[("thank_you", "dana@acme.com")].state is State.BOUNCED
+    assert planned[("followup-1", "dana@acme.com")].reason == "bounced"
+
+
+def test_writing_to_them_by_hand_stops_nudges(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    mine = Seen("o1", Kind.OWN, "alex@example.com", ("dana@acme.com",), sent_at + timedelta(days=2))
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(mine,)),
+        sent_at + timedelta(days=20),
+        cfg,
+    )
+    assert not actions(planned)
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NEXT_ROUND, Outcome.OFFER, Outcome.WITHDRAWN])
+def test_an_outcome_other_than_pending_stops_nudges(cfg: Settings, outcome: Outcome) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    planned = plan(
+        facts((interview(outcome=outcome),), sent("thank_you", DANA, sent_at)),
+        sent_at + timedelta(days=20),
+        cfg,
+    )
+    assert not actions(planned)
+
+
+def test_rejection_sends_one_gracious_note_and_no_nudges(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    planned = plan(
+        facts(
+            (interview(),), sent("thank_you", DANA, sent_at), outcomes={"acme": Outcome.REJECTED}
+        ),
+        datetime(2026, 11, 24, 10, 0, tzinfo=NY),
+        cfg,
+    )
+    [action] = actions(planned)
+    assert (action.key, action.thread_id) == ("acme/rejection/dana@acme.com", "t-1")
+
+
+def test_a_declined_draft_is_skipped_and_never_recreated(cfg: Settings) -> None:
+    declined = record("thank_you", DANA, Phase.DECLINED)
+    planned = by_step(plan(facts((interview(),), declined), END + timedelta(days=30), cfg))
+    assert planned[("thank_you", "dana@acme.com")].state is State.SKIPPED
+    assert planned[("followup-1", "dana@acme.com")].state is State.CANCELLED
+    assert not actions(list(planned.values()))
+
+
+def test_send_mode_drafts_a_message_that_is_too_late(make_settings: MakeSettings) -> None:
+    cfg = make_settings(delivery={"mode": "send", "max_lateness": "12h"})
+    on_time = actions(plan(facts((interview(),)), THANK_YOU_DUE + timedelta(hours=11), cfg))
+    late = actions(plan(facts((interview(),)), THANK_YOU_DUE + timedelta(hours=13), cfg))
+    assert on_time[0].mode == "send"
+    assert (late[0].mode, late[0].reason) == ("draft", "drafted instead of sent: 13.0h late")
+
+
+def test_a_removed_interview_cancels_uncreated_steps_and_keeps_created_ones(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    kept = sent("thank_you", DANA, sent_at)
+    planned_only = Record("acme/followup-1/dana@acme.com", "acme", "followup-1", "dana@acme.com")
+    planned = by_step(plan(facts((), kept, planned_only), sent_at + timedelta(days=20), cfg))
+    assert planned[("thank_you", "dana@acme.com")].state is State.SENT
+    assert planned[("followup-1", "dana@acme.com")].reason == "removed from the schedule"
+
+
+# --- properties ----------------------------------------------------------------------------
+
+instants = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+)
+zones = st.sampled_from(["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney"])
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[Facts, datetime]:
+    """A random interview with a random history of sends, replies and outcomes."""
+    end = draw(instants)
+    tz = ZoneInfo(draw(zones))
+    record_list = []
+    clock = end + timedelta(hours=draw(st.integers(0, 200)))
+    for step in ("thank_you", "followup-1", "followup-2"):
+        if not draw(st.booleans()):
+            break
+        record_list.append(sent(step, DANA, clock))
+        clock += timedelta(hours=draw(st.integers(1, 400)))
+    seen = ()
+    if draw(st.booleans()):
+        seen = (reply(end + timedelta(hours=draw(st.integers(0, 2000)))),)
+    outcome = draw(st.sampled_from(list(Outcome)))
+    subject = interview(end=end, start=end - timedelta(hours=1), timezone=tz, outcome=outcome)
+    now = end + timedelta(hours=draw(st.integers(0, 3000)))
+    return facts((subject,), *record_list, seen=seen), now
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(histories())
+def test_plan_properties(cfg: Settings, history: tuple[Facts, datetime]) -> None:
+    facts_, now = history
+    planned = plan(facts_, now, cfg)
+    assert planned == plan(facts_, now, cfg)  # recomputing is idempotent
+    window, interview_ = cfg.delivery.send_window, facts_.interviews[0]
+    calendar = cfg.calendar(interview_.timezone)
+    records = facts_.records
+    for step in planned:
+        if step.key in records:
+            continue
+        if step.due is not None and step.state is not State.CANCELLED:
+            assert window.contains(step.due, calendar)  # every due time is inside the window
+            previous = [r.sent_at for r in records.values() if r.sent_at]
+            if step.step.startswith("followup-"):
+                assert previous and step.due >= max(previous)  # never before its predecessor
+        if step.action is not None:
+            assert interview_.outcome is not Outcome.WITHDRAWN
+            if interview_.outcome is Outcome.REJECTED:
+                assert step.step == "rejection"
+            first = min((r.sent_at for r in records.values() if r.sent_at), default=None)
+            replied = any(s.kind is Kind.HUMAN and first and s.date > first for s in facts_.seen)
+            if step.step.startswith("followup-"):
+                # nothing is planned after a reply or a non-pending outcome
+                assert not replied and interview_.outcome is Outcome.PENDING
