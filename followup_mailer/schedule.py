@@ -1,0 +1,292 @@
+"""interviews.toml -> Interviews, validated in one pass that reports every problem at once.
+
+Only the structure is checked here: types, required and unknown keys, ids, enums, times. Email
+addresses are kept as written (surrounding spaces removed) and checked for header safety later,
+per interview, so that one bad address fails only its own interview.
+
+Times: a datetime with an offset is used as is; one without an offset is in account.timezone
+(`default_tz`, read with timing.localize); `expect_response_by` may also be a bare date, meaning
+09:00 that day in the interview's timezone (else `default_tz`).
+
+Problem keys name the interview by its id, `interview[acme-onsite].start`, or by its position
+when it has no usable id, `interview[#3].start` (#1 is the first [[interview]]); people are
+numbered from 1 in file order: `interview[acme-onsite].interviewer[2].email`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from followup_mailer import timing
+from followup_mailer.model import Format, Interview, Outcome, Person
+from followup_mailer.timing import BadValue
+from followup_mailer.tomlpos import (
+    BOOLEAN,
+    DATETIME,
+    DAY_OR_DATETIME,
+    STRING,
+    STRINGS,
+    TABLES,
+    Field,
+    KeyPath,
+    Reporter,
+    Values,
+    parse_toml,
+    read_table,
+    read_text,
+    suggest,
+)
+
+E = TypeVar("E", bound=enum.StrEnum)
+DEFAULT_LENGTH = timedelta(hours=1)
+_PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
+RESPONSE_HOUR = time(9, 0)
+_ID = re.compile(r"[a-z0-9._-]+")
+_PEOPLE_FIX = (
+    'add a section per person: [[interview.{0}]] with name = "..." and email = "..." below it'
+)
+
+
+def _person_fields(*, with_lead: bool) -> dict[str, Field]:
+    fields = {
+        "name": Field(STRING, '"Dana Smith"', required=True),
+        "email": Field(STRING, '"dana@acme.example"', required=True),
+        "title": Field(STRING, '"Engineering Manager"', ""),
+        "notes": Field(STRING, '"asked how I would cut on-call load"', ""),
+    }
+    return fields | {"lead": Field(BOOLEAN, "true", False)} if with_lead else fields
+
+
+_INTERVIEWER = _person_fields(with_lead=True)
+_CONTACT = _person_fields(with_lead=False)
+_INTERVIEW = {
+    "id": Field(STRING, '"acme-backend-onsite"', required=True),
+    "company": Field(STRING, '"Acme Corp"', required=True),
+    "role": Field(STRING, '"Senior Backend Engineer"', required=True),
+    "start": Field(DATETIME, "2026-11-20T14:00:00-05:00", required=True),
+    "end": Field(DATETIME, "2026-11-20T15:30:00-05:00"),
+    "duration": Field(STRING, '"90m"'),
+    "timezone": Field(STRING, '"America/Chicago"'),
+    "format": Field(STRING, '"one-on-one"', "one-on-one"),
+    "highlights": Field(STRINGS, '["your move to event sourcing"]', []),
+    "addendum": Field(STRING, '""', ""),
+    "expect_response_by": Field(DAY_OR_DATETIME, "2026-11-27"),
+    "thread": Field(STRING, '""', ""),
+    "outcome": Field(STRING, '"pending"', "pending"),
+    "interviewer": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("interviewer")),
+    "contact": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("contact")),
+}
+_TOP = {"interview": Field(TABLES, "", [], fix="start each interview with a line [[interview]]")}
+
+
+def load_schedule(path: Path, *, default_tz: ZoneInfo) -> tuple[Interview, ...]:
+    """Read and validate the schedule file; raise ConfigError listing every problem found."""
+    fix = "create it (see interviews.example.toml), or set [schedule] path in config.toml"
+    text = read_text(path, missing_fix=fix)
+    return parse_schedule(text, file=str(path), default_tz=default_tz)
+
+
+def parse_schedule(text: str, *, file: str, default_tz: ZoneInfo) -> tuple[Interview, ...]:
+    """Validate schedule TOML text; raise ConfigError listing every problem found."""
+    reporter = Reporter(file, text)
+    top = read_table(reporter, parse_toml(text, file=file), where=(), prefix="", fields=_TOP)
+    reader = _Reader(reporter, default_tz)
+    interviews = tuple(reader.interviews(top.get("interview", list, [])))
+    reporter.raise_any()
+    return interviews
+
+
+class _Reader:
+    """Turn [[interview]] tables into Interviews, recording every problem on the way."""
+
+    def __init__(self, reporter: Reporter, default_tz: ZoneInfo) -> None:
+        self.report = reporter
+        self.default_tz = default_tz
+        self.ids: dict[str, int] = {}  # id -> position (from 1) of the interview that has it
+
+    def interviews(self, tables: list[dict[str, object]]) -> Iterator[Interview]:
+        """Yield each interview that has no problem."""
+        for index, table in enumerate(tables):
+            before = len(self.report.problems)
+            interview = self._interview(index, table)
+            if len(self.report.problems) == before:
+                yield interview
+
+    def _interview(self, index: int, table: dict[str, object]) -> Interview:
+        where: KeyPath = ("interview", index)
+        raw_id = table.get("id")
+        usable_id = isinstance(raw_id, str) and _ID.fullmatch(raw_id)
+        label = f"interview[{raw_id}]" if usable_id else f"interview[#{index + 1}]"
+        values = read_table(self.report, table, where=where, prefix=label, fields=_INTERVIEW)
+        self._check_id(values, index, where, label)
+        at = _Place(self.report, where, label)
+        zone = self._zone(values, at)
+        start = self._moment(values, "start")
+        end = self._end(values, start, at)
+        interviewers = self._people(values, "interviewer", at)
+        if not interviewers and values.has("interviewer"):
+            at.bad("interviewer", "no interviewer", _PEOPLE_FIX.format("interviewer"))
+        # With a problem reported, the placeholders below are never seen: interviews() drops it.
+        start = start or _PLACEHOLDER
+        return Interview(
+            id=values.get("id", str, ""),
+            company=_required_text(values, "company", at),
+            role=_required_text(values, "role", at),
+            start=start,
+            end=end or start,
+            timezone=zone,
+            format=_enum(values, "format", Format, at),
+            highlights=tuple(values.get("highlights", list, [])),
+            addendum=values.get("addendum", str, ""),
+            expect_response_by=self._response_by(values, zone, start, at),
+            thread=values.get("thread", str, ""),
+            outcome=_enum(values, "outcome", Outcome, at),
+            interviewers=interviewers,
+            contacts=self._people(values, "contact", at),
+        )
+
+    def _check_id(self, values: Values, index: int, where: KeyPath, label: str) -> None:
+        if not values.has("id"):
+            return
+        at = _Place(self.report, where, label)
+        value = values.get("id", str, "")
+        if not _ID.fullmatch(value):
+            fix = 'use lower-case letters, digits, ".", "_" and "-", like "acme-backend-onsite"'
+            at.bad("id", f'"{value}" is not a valid id', fix)
+        elif value in self.ids:
+            fix = "give each interview its own id"
+            at.bad("id", f'"{value}" is already the id of interview #{self.ids[value]}', fix)
+        else:
+            self.ids[value] = index + 1
+
+    def _zone(self, values: Values, at: _Place) -> ZoneInfo | None:
+        if values.get("timezone", str, None) is None:
+            return None
+        try:
+            return timing.parse_timezone(values.get("timezone", str, ""))
+        except BadValue as error:
+            at.bad("timezone", error.problem, error.fix)
+            return None
+
+    def _moment(self, values: Values, key: str) -> datetime | None:
+        """Return a datetime value, reading one without an offset in the account's zone."""
+        value = values.get(key, datetime, None)
+        if value is None or value.tzinfo is not None:
+            return value
+        return timing.localize(value, self.default_tz)
+
+    def _end(self, values: Values, start: datetime | None, at: _Place) -> datetime | None:
+        """Return the end: `end`, else start + `duration`, else start + 1h."""
+        end = self._moment(values, "end")
+        written = values.get("duration", str, None)
+        if end is not None and written is not None:
+            at.bad("duration", "both end and duration are set", "keep only one of them")
+        if start is None:
+            return None
+        if end is None:
+            length = _length(written, at) if written is not None else DEFAULT_LENGTH
+            end = (_utc(start) + length).astimezone(start.tzinfo)
+        if _utc(end) <= _utc(start):
+            at.bad("end", "the interview ends before it starts", "write an end after the start")
+        return end
+
+    def _response_by(
+        self, values: Values, zone: ZoneInfo | None, start: datetime, at: _Place
+    ) -> datetime | None:
+        """Return expect_response_by; a bare date means 09:00 that day in the interview's zone."""
+        value = values.get("expect_response_by", date, None)
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            moment = self._moment(values, "expect_response_by")
+        else:
+            moment = timing.localize(
+                datetime.combine(value, RESPONSE_HOUR), zone or self.default_tz
+            )
+        if moment is not None and _utc(moment) <= _utc(start):
+            fix = "write the date they said they would answer by, after the interview"
+            at.bad("expect_response_by", "is before the interview starts", fix)
+        return moment
+
+    def _people(self, values: Values, role: str, at: _Place) -> tuple[Person, ...]:
+        """Read the interviewers or contacts of an interview."""
+        fields = _INTERVIEWER if role == "interviewer" else _CONTACT
+        people = []
+        for index, table in enumerate(values.get(role, list, [])):
+            person_at = at.inner((role, index), f"{role}[{index + 1}]")
+            person = read_table(
+                self.report, table, where=person_at.where, prefix=person_at.label, fields=fields
+            )
+            people.append(_person(person, person_at))
+        leads = [index for index, person in enumerate(people) if person.lead]
+        for extra in leads[1:]:
+            fix = "set lead = true on one interviewer only"
+            at.inner((role, extra), f"{role}[{extra + 1}]").bad("lead", "a second lead", fix)
+        return tuple(people)
+
+
+class _Place:
+    """Where in the file a group of keys sits, for reporting problems about them."""
+
+    def __init__(self, report: Reporter, where: KeyPath, label: str) -> None:
+        self.report, self.where, self.label = report, where, label
+
+    def bad(self, key: str, message: str, fix: str) -> None:
+        """Record a problem about `key` at this place."""
+        self.report.add((*self.where, key), f"{self.label}.{key}", message, fix)
+
+    def inner(self, steps: KeyPath, label: str) -> _Place:
+        return _Place(self.report, (*self.where, *steps), f"{self.label}.{label}")
+
+
+def _person(values: Values, at: _Place) -> Person:
+    return Person(
+        name=_required_text(values, "name", at),
+        email=_required_text(values, "email", at).strip(" \t"),
+        title=values.get("title", str, ""),
+        notes=values.get("notes", str, ""),
+        lead=values.get("lead", bool, False),
+    )
+
+
+def _required_text(values: Values, key: str, at: _Place) -> str:
+    """Return a required string, reporting it when it is blank."""
+    text = values.get(key, str, "")
+    if values.has(key) and not text.strip():
+        at.bad(key, "is empty", f"write the {key}")
+    return text
+
+
+def _enum(values: Values, key: str, kind: type[E], at: _Place) -> E:
+    value = values.get(key, str, "")
+    try:
+        return kind(value)
+    except ValueError:
+        choices = [member.value for member in kind]
+        fix = "write one of " + ", ".join(f'"{choice}"' for choice in choices)
+        at.bad(key, f'"{value}" is not allowed{suggest(value, choices)}', fix)
+        return next(iter(kind))
+
+
+def _utc(moment: datetime) -> datetime:
+    """Return the instant in UTC: aware datetimes of one zone compare by wall time, not instant."""
+    return moment.astimezone(UTC)
+
+
+def _length(text: str, at: _Place) -> timedelta:
+    """Read an interview's `duration`: fixed time only."""
+    try:
+        duration = timing.parse_duration(text)
+    except BadValue as error:
+        at.bad("duration", error.problem, error.fix)
+        return DEFAULT_LENGTH
+    if duration.business_days or not duration.fixed:
+        at.bad("duration", f'"{text}" is not a length of time', 'write a length like "90m"')
+        return DEFAULT_LENGTH
+    return duration.fixed
