@@ -47,6 +47,7 @@ E = TypeVar("E", bound=enum.StrEnum)
 DEFAULT_LENGTH = timedelta(hours=1)
 _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 RESPONSE_HOUR = time(9, 0)
+_LENGTH_FIX = 'write how long it lasts, like "90m" or "1h30m"'
 _ID = re.compile(r"[a-z0-9._-]+")
 _PEOPLE_FIX = (
     'add a section per person: [[interview.{0}]] with name = "..." and email = "..." below it'
@@ -124,8 +125,8 @@ class _Reader:
         usable_id = isinstance(raw_id, str) and _ID.fullmatch(raw_id)
         label = f"interview[{raw_id}]" if usable_id else f"interview[#{index + 1}]"
         values = read_table(self.report, table, where=where, prefix=label, fields=_INTERVIEW)
-        self._check_id(values, index, where, label)
         at = _Place(self.report, where, label)
+        self._check_id(values, index, at)
         zone = self._zone(values, at)
         start = self._moment(values, "start")
         end = self._end(values, start, at)
@@ -151,10 +152,9 @@ class _Reader:
             contacts=self._people(values, "contact", at),
         )
 
-    def _check_id(self, values: Values, index: int, where: KeyPath, label: str) -> None:
+    def _check_id(self, values: Values, index: int, at: _Place) -> None:
         if not values.has("id"):
             return
-        at = _Place(self.report, where, label)
         value = values.get("id", str, "")
         if not _ID.fullmatch(value):
             fix = 'use lower-case letters, digits, ".", "_" and "-", like "acme-backend-onsite"'
@@ -187,10 +187,10 @@ class _Reader:
         written = values.get("duration", str, None)
         if end is not None and written is not None:
             at.bad("duration", "both end and duration are set", "keep only one of them")
+        length = _length(written, at) if written is not None else DEFAULT_LENGTH
         if start is None:
             return None
         if end is None:
-            length = _length(written, at) if written is not None else DEFAULT_LENGTH
             end = (_utc(start) + length).astimezone(start.tzinfo)
         if _utc(end) <= _utc(start):
             at.bad("end", "the interview ends before it starts", "write an end after the start")
@@ -284,9 +284,9 @@ def _length(text: str, at: _Place) -> timedelta:
     try:
         duration = timing.parse_duration(text)
     except BadValue as error:
-        at.bad("duration", error.problem, error.fix)
+        at.bad("duration", error.problem, _LENGTH_FIX)
         return DEFAULT_LENGTH
     if duration.business_days or not duration.fixed:
-        at.bad("duration", f'"{text}" is not a length of time', 'write a length like "90m"')
+        at.bad("duration", f'"{text}" is not a length of time', _LENGTH_FIX)
         return DEFAULT_LENGTH
     return duration.fixed

@@ -274,7 +274,7 @@ class SendWindow:
 
     def contains(self, instant: datetime, calendar: Calendar) -> bool:
         """Tell whether `instant` is inside the window, holidays being closed."""
-        if self.always:
+        if self.always:  # any time at all, holidays included
             return True
         local = instant.astimezone(calendar.tz)
         return (

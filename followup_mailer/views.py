@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
+from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from followup_mailer.model import Record, State
 from followup_mailer.plan import StepPlan
+
+T = TypeVar("T")
 
 STATE_STYLE = {
     State.PLANNED: "cyan",
@@ -98,37 +103,57 @@ def _row(
     )
 
 
-def status_table(items: Iterable[Row], tz: tzinfo) -> Table:
-    """Build the `status` table: one line per step."""
-    table = Table(show_lines=False, pad_edge=False, expand=False)
-    for column in ("Interview", "Step", "To", "State", "Due", "Sent", "Note"):
-        table.add_column(column, overflow="fold")
-    for row in items:
-        note = row.reason or ("; ".join(row.warnings) if row.warnings else "")
-        table.add_row(
-            row.interview,
-            row.step,
-            row.to,
-            f"[{STATE_STYLE[row.state]}]{row.state}[/]",
-            local(row.due, tz),
-            local(row.sent_at, tz),
-            note,
-        )
+def status_table(items: Iterable[Row], tz: tzinfo) -> Group:
+    """Build the `status` view: per interview, a table of its steps."""
+    tables = []
+    for interview, rows_ in _by_interview(items, lambda r: r.interview):
+        table = _table(interview, "Step", "To", "State", "Due", "Sent", "Note")
+        for row in rows_:
+            note = row.reason or "; ".join(row.warnings)
+            state = f"[{STATE_STYLE[row.state]}]{row.state}[/]"
+            table.add_row(row.step, row.to, state, local(row.due, tz), local(row.sent_at, tz), note)
+        tables.append(table)
+    return Group(*tables)
+
+
+def timeline(planned: Iterable[StepPlan], tz: tzinfo, now: datetime) -> Group:
+    """Build the `plan` view: per interview, its steps in time order."""
+    tables: list[RenderableType] = [Text(f"Plan as of {local(now, tz)}", style="bold")]
+    for interview, steps in _by_interview(planned, lambda p: p.interview):
+        table = _table(interview, "When", "Step", "To", "What", "Why")
+        for step in sorted(steps, key=lambda p: (p.due is None, p.due or now)):
+            when = "now" if step.action else local(step.due, tz) or "—"
+            what = f"create {step.action.mode}" if step.action else str(step.state)
+            style = "bold" if step.action else STATE_STYLE[step.state]
+            table.add_row(when, step.step, step.to, f"[{style}]{what}[/]", step.reason)
+        tables.append(table)
+    return Group(*tables)
+
+
+def _table(title: str, *columns: str) -> Table:
+    """Make a light table: short columns never wrap, addresses and notes fold."""
+    table = Table(
+        *columns,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in table.columns:
+        column.no_wrap = column.header in ("When", "Step", "State", "What", "Due", "Sent")
+        column.overflow = "fold"
     return table
 
 
-def timeline(planned: Iterable[StepPlan], tz: tzinfo, now: datetime) -> Table:
-    """Build the `plan` timeline: every step, the ones with a time first, in time order."""
-    table = Table(title=f"Plan as of {local(now, tz)}", pad_edge=False)
-    for column in ("When", "Interview", "Step", "To", "State", "Why"):
-        table.add_column(column, overflow="fold")
-    ordered = sorted(planned, key=lambda p: (p.due is None, p.due or now, p.interview, p.key))
-    for step in ordered:
-        when = "now" if step.action else local(step.due, tz) or "—"
-        what = f"create {step.action.mode}" if step.action else str(step.state)
-        style = "bold" if step.action else STATE_STYLE[step.state]
-        table.add_row(when, step.interview, step.step, step.to, f"[{style}]{what}[/]", step.reason)
-    return table
+def _by_interview(
+    items: Iterable[T], interview_of: Callable[[T], str]
+) -> list[tuple[str, list[T]]]:
+    """Group items by interview, keeping the order in which interviews first appear."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(interview_of(item), []).append(item)
+    return list(groups.items())
 
 
 def local(moment: datetime | None, tz: tzinfo) -> str:

@@ -202,3 +202,33 @@ def test_usage_errors_exit_2_and_unknown_interview_exits_1(ws: Workspace) -> Non
     assert ws.run("outcome", "acme", "maybe", check=False).returncode == 2
     missing = ws.run("outcome", "nope", "offer", check=False)
     assert missing.returncode == 1 and "nope" in missing.stderr
+
+
+def test_send_mode_hands_each_message_to_sendmail_once(ws: Workspace) -> None:
+    outbox = ws.root / "outbox.txt"
+    script = ws.root / "sendmail"
+    script.write_text(f"#!/bin/sh\ncat >> {outbox}\necho '.' >> {outbox}\n")
+    script.chmod(0o755)
+    ws.write_config(delivery={"mode": "send", "sendmail": str(script), "max_lateness": "2d"})
+    assert "sent      acme/thank_you/dana@acme.com" in ws.run("run", "--once").stdout
+    ws.run("run", "--once")
+    assert outbox.read_text().count("X-Followup-Mailer-Key: acme/thank_you/dana@acme.com") == 1
+    assert len(ws.sent()) == 1 and ws.drafts() == []
+    assert ws.step(DANA_KEY)["state"] == "sent"
+
+
+def test_send_mode_drafts_a_message_that_is_too_late(ws: Workspace) -> None:
+    ws.write_config(delivery={"mode": "send", "sendmail": "/bin/false", "max_lateness": "10m"})
+    ws.write_schedule(interview_toml("acme", end=yesterday() - timedelta(hours=3), people=[DANA]))
+    ws.run("run", "--once")
+    assert len(ws.drafts()) == 1 and ws.sent() == []
+    assert "late" in ws.step(DANA_KEY)["reason"]
+
+
+def test_init_writes_a_working_config_and_never_overwrites(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "new")
+    made = ws.run("init", "--dir", str(ws.root))
+    assert f"wrote {ws.config}" in made.stdout and ws.schedule.exists()
+    assert "interview(s)" in ws.run("check").stdout
+    again = ws.run("init", "--dir", str(ws.root), check=False)
+    assert again.returncode == 1 and "refusing to overwrite" in again.stderr

@@ -9,7 +9,7 @@ import pytest
 from followup_mailer.errors import ConfigError, Problem
 from followup_mailer.model import Format, Interview, Outcome
 from followup_mailer.schedule import load_schedule, parse_schedule
-from followup_mailer.tomlpos import KeyPath, find_line
+from followup_mailer.tomlpos import KeyPath, find_line, key_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_YORK = ZoneInfo("America/New_York")
@@ -143,6 +143,13 @@ def test_header_unsafe_addresses_are_left_for_the_header_check() -> None:
     assert parse(text)[0].interviewers[0].email == "dana@acme.example\r\nBcc: x@y"
 
 
+def test_people_may_be_written_as_inline_tables() -> None:
+    text = ONE.format(extra="").split("  [[interview.interviewer]]")[0]
+    text += 'interviewer = [{ name = "Dana Smith", email = "dana@acme.example", lead = true }]\n'
+    (dana,) = parse(text)[0].interviewers
+    assert (dana.name, dana.email, dana.lead) == ("Dana Smith", "dana@acme.example", True)
+
+
 def test_lead_is_read() -> None:
     text = ONE.format(extra="") + '  [[interview.interviewer]]\n  name = "Lee"\n'
     text += '  email = "lee@acme.example"\n  lead = true\n'
@@ -154,8 +161,8 @@ def test_lead_is_read() -> None:
 
 PROBLEMS = [
     # (extra lines for ONE, key, line fragment, words in message or fix)
-    ("duration = '1bd'", "interview[acme-onsite].duration", "duration", "length"),
-    ("duration = '0s'", "interview[acme-onsite].duration", "duration", "length"),
+    ("duration = '1bd'", "interview[acme-onsite].duration", "duration", "how long"),
+    ("duration = '0s'", "interview[acme-onsite].duration", "duration", "how long"),
     ("duration = 'long'", "interview[acme-onsite].duration", "duration", '"90m"'),
     (
         "end = 2026-11-20T15:00:00-05:00\nduration = '1h'",
@@ -254,7 +261,9 @@ def test_an_interview_needs_an_interviewer() -> None:
 
 
 def test_only_one_lead() -> None:
-    text = ONE.format(extra="").replace('"dana@acme.example"\n', '"dana@acme.example"\nlead = true\n')
+    text = ONE.format(extra="").replace(
+        '"dana@acme.example"\n', '"dana@acme.example"\nlead = true\n'
+    )
     text += '  [[interview.interviewer]]\n  name = "Lee"\n  email = "lee@acme.example"\n'
     text += "  lead = true\n"
     (problem,) = problems(text)
@@ -273,7 +282,7 @@ def test_interviewer_problems_use_their_position() -> None:
 
 
 def test_unknown_top_level_key_suggests_interview() -> None:
-    text = ONE.format(extra="").replace("[[interview]]", "[[interviews]]")
+    text = '[[interviews]]\nid = "acme-onsite"\n'
     (problem,) = problems(text)
     assert problem.key == "interviews" and 'did you mean "interview"' in problem.message
     assert problem.line == 1
@@ -358,22 +367,23 @@ def marked_paths(text: str) -> list[tuple[KeyPath, int]]:
 
 def test_locator_finds_every_marked_key() -> None:
     marked = marked_paths(LOCATED)
-    assert len(marked) == 18
+    assert len(marked) == 19
     for path, number in marked:
         assert find_line(LOCATED, path) == number, path
 
 
 def test_locator_falls_back_to_the_enclosing_table() -> None:
     assert find_line(LOCATED, ("delivery", "mode")) == line_of(LOCATED, "[delivery]")
-    assert find_line(LOCATED, ("interview", 1, "interviewer", 0, "name")) == line_of(
-        LOCATED, 'email = "c@x"'
-    ) - 1
+    assert (
+        find_line(LOCATED, ("interview", 1, "interviewer", 0, "name"))
+        == line_of(LOCATED, 'email = "c@x"') - 1
+    )
     assert find_line(LOCATED, ("interview",)) == line_of(LOCATED, "[[interview]]")
     assert find_line(LOCATED, ("cadence", "max_followups")) is None
 
 
 def test_locator_is_not_fooled_by_strings_and_comments() -> None:
     assert find_line(LOCATED, ("not", "a", "header")) is None
-    assert find_line(LOCATED, ("interview", 2)) is None  # the [[interview]] inside a string
+    assert ("interview", 2) not in key_lines(LOCATED)  # the [[interview]] inside a string
     assert find_line(LOCATED, ("delivery", "neither")) == line_of(LOCATED, "[delivery]")
     assert find_line(LOCATED, ("interview", 0, "c")) == line_of(LOCATED, "[[interview]]")
