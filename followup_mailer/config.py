@@ -23,6 +23,7 @@ from followup_mailer.tomlpos import (
     STRING,
     STRINGS,
     Field,
+    Kind,
     Reporter,
     Values,
     parse_toml,
@@ -108,7 +109,7 @@ class Settings:
         return Calendar(tz or self.account.timezone, self.delivery.holidays)
 
 
-def _optional(kind: Any, default: object) -> Field:
+def _optional(kind: Kind, default: object) -> Field:
     """Describe an optional key whose example is its default."""
     return Field(kind, json.dumps(default), default)
 

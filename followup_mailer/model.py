@@ -16,6 +16,25 @@ FOLLOWUP_PREFIX = "followup-"
 
 KEY_HEADER = "X-Followup-Mailer-Key"
 
+# Addresses at these domains belong to people, not to a company.
+PERSONAL_DOMAINS = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "fastmail.com",
+    ]
+)
+
 
 def followup_step(number: int) -> str:
     """Name the n-th nudge step: followup-1, followup-2, ..."""
@@ -121,6 +140,12 @@ class Interview:
     @property
     def people(self) -> tuple[Person, ...]:
         return self.interviewers + self.contacts
+
+    @property
+    def domains(self) -> frozenset[str]:
+        """The company's mail domains, taken from the addresses of its people."""
+        domains = {p.email.rpartition("@")[2].lower() for p in self.people}
+        return frozenset(domains - PERSONAL_DOMAINS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from followup_mailer.config import Settings
 from followup_mailer.model import (
@@ -54,25 +54,6 @@ from followup_mailer.model import (
 
 # A rule giving a step's due time, or None and why it still waits.
 _DueRule = Callable[[str, Person], tuple[datetime | None, str]]
-
-# Addresses at these domains belong to people, not to a company.
-PERSONAL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
-        "aol.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.com",
-        "fastmail.com",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +98,6 @@ def actions(planned: Iterable[StepPlan]) -> list[Create]:
     return [p.action for p in planned if p.action is not None]
 
 
-def company_domains(interview: Interview) -> frozenset[str]:
-    """Return the company's mail domains, taken from the addresses of its people."""
-    domains = {p.email.rpartition("@")[2].lower() for p in interview.people}
-    return frozenset(domains - PERSONAL_DOMAINS)
-
-
 def _removed(record: Record) -> StepPlan:
     """Show a step of an interview no longer in the schedule."""
     if record.created:
@@ -151,7 +126,7 @@ class _InterviewPlanner:
 
     def __init__(self, interview: Interview, facts: Facts, now: datetime, settings: Settings):
         self.interview = interview
-        self.now = now
+        self.now = now.astimezone(UTC)
         self.settings = settings
         self.records = facts.records
         self.outcome = facts.outcomes.get(interview.id, interview.outcome)
@@ -163,6 +138,7 @@ class _InterviewPlanner:
         self.reply = next((s for s in self.seen if self._is_reply(s)), None)
         self.replied_key = self._answered_key(self.reply) if self.reply else ""
         self.bounced = {a: s for s in self.seen if s.kind is Kind.BOUNCE for a in self._failed(s)}
+        self.bounced_keys = {self._bounced_key(a, s) for a, s in self.bounced.items()}
 
     # --- the steps of the interview -------------------------------------------------
 
@@ -202,7 +178,7 @@ class _InterviewPlanner:
         if state is State.SENT and record.key == self.replied_key:
             # a human answered this message
             state, reason = State.REPLIED, f"reply from {self.reply.sender}" if self.reply else ""
-        elif state is State.SENT and record.recipient in self.bounced:
+        elif state is State.SENT and record.key in self.bounced_keys:
             # the delivery to this recipient failed
             state, reason = State.BOUNCED, "delivery failed (bounce)"
         elif state is State.AWAITING_APPROVAL and self.reply and record.step != THANK_YOU:
@@ -255,7 +231,7 @@ class _InterviewPlanner:
             return None, self._waiting_reason(number, previous)
         cadence = self.settings.cadence
         if number == 1 and self.interview.expect_response_by:
-            due = max(self.interview.expect_response_by, previous.sent_at)
+            due = max(_utc(self.interview.expect_response_by), _utc(previous.sent_at))
         else:
             wait = cadence.followup_after if number == 1 else cadence.followup_every
             due = wait.after(previous.sent_at, self.calendar)
@@ -288,12 +264,13 @@ class _InterviewPlanner:
             for s in self.seen
             if s.kind is Kind.AUTO and s.return_date and s.date >= since
         ]
-        return max([due, *returns])
+        return max([_utc(due), *map(_utc, returns)])
 
     def _timed(self, base: StepPlan, due: datetime) -> StepPlan:
         """Place a step in time: planned, waiting for the window, or due now."""
         window = self.settings.delivery.send_window
-        opens = window.next_open(due, self.calendar)
+        # compare in UTC: within one zone, datetimes compare by wall time and ignore fold
+        due, opens = _utc(due), _utc(window.next_open(due, self.calendar))
         if self.now < due:
             return replace(base, state=State.PLANNED, due=opens)
         if self.now < opens:
@@ -354,7 +331,7 @@ class _InterviewPlanner:
         domain = seen.sender.rpartition("@")[2]
         return (
             seen.sender in addresses
-            or domain in company_domains(self.interview)
+            or domain in self.interview.domains
             or seen.thread_id in self._threads()
         )
 
@@ -387,12 +364,30 @@ class _InterviewPlanner:
             if r.interview == self.interview.id and r.thread_id == bounce.thread_id
         )
 
+    def _bounced_key(self, address: str, bounce: Seen) -> str:
+        """Return the key of the message to `address` that bounced: the last sent before it."""
+        sent = [
+            r
+            for r in self.records.values()
+            if r.interview == self.interview.id
+            and r.recipient == address
+            and r.phase is Phase.SENT
+            and r.sent_at is not None
+            and r.sent_at <= bounce.date
+        ]
+        latest = max(sent, key=lambda r: r.sent_at or bounce.date, default=None)
+        return latest.key if latest else ""
+
     def _wrote_by_hand(self, email: str, step: str) -> bool:
         """Tell whether the user wrote to this person themselves since it mattered."""
         since = self.interview.end if step == THANK_YOU else self.first_sent
         return since is not None and any(
             s.kind is Kind.OWN and email in s.recipients and s.date > since for s in self.seen
         )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
 
 def _hours(delta: timedelta) -> str:

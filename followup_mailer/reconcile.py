@@ -15,7 +15,7 @@ from followup_mailer import apply
 from followup_mailer.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Watch
 from followup_mailer.model import Facts, Interview, Phase, Record, State
-from followup_mailer.plan import StepPlan, company_domains, plan
+from followup_mailer.plan import StepPlan, plan
 from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def watch_for(
         drafts={r.key: r.draft_id for r in records.values() if r.phase is Phase.DRAFTED},
         threads=frozenset(threads - {""}),
         addresses=frozenset(addresses | {r.recipient for r in records.values()}),
-        domains=frozenset(d for i in interviews for d in company_domains(i)),
+        domains=frozenset(d for i in interviews for d in i.domains),
         own=settings.account.own,
     )
 

@@ -107,11 +107,13 @@ def status_table(items: Iterable[Row], tz: tzinfo) -> Group:
     """Build the `status` view: per interview, a table of its steps."""
     tables = []
     for interview, rows_ in _by_interview(items, lambda r: r.interview):
-        table = _table(interview, "Step", "To", "State", "Due", "Sent", "Note")
+        table = _table(interview, "Step", "To", "State", "When", "Note")
         for row in rows_:
             note = row.reason or "; ".join(row.warnings)
             state = f"[{STATE_STYLE[row.state]}]{row.state}[/]"
-            table.add_row(row.step, row.to, state, local(row.due, tz), local(row.sent_at, tz), note)
+            # a sent step shows when it went out, any other when it is due
+            when = local(row.sent_at or row.due, tz)
+            table.add_row(row.step, row.to, state, when, note)
         tables.append(table)
     return Group(*tables)
 
@@ -141,7 +143,7 @@ def _table(title: str, *columns: str) -> Table:
         pad_edge=False,
     )
     for column in table.columns:
-        column.no_wrap = column.header in ("When", "Step", "State", "What", "Due", "Sent")
+        column.no_wrap = column.header in ("When", "Step", "State", "What")
         column.overflow = "fold"
     return table
 

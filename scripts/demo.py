@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -85,7 +86,10 @@ def say(title: str, text: str = "") -> None:
 def run(folder: Path, *args: str) -> None:
     shown = " ".join(("followup-mailer", *args))
     print(f"\n$ {shown}", flush=True)
-    subprocess.run([COMMAND, "--config", str(folder / "config.toml"), *args], check=True)
+    # tables read best at 100 columns or more
+    width = str(max(shutil.get_terminal_size().columns, 100))
+    env = {**os.environ, "COLUMNS": width}
+    subprocess.run([COMMAND, "--config", str(folder / "config.toml"), *args], check=True, env=env)
 
 
 def show_drafts(maildir: Path) -> None:
