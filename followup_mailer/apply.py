@@ -17,6 +17,7 @@ from pathlib import Path
 
 from followup_mailer.compose import Composed, Previous, Sender, compose
 from followup_mailer.errors import FollowupError
+from followup_mailer.lint import LintLimits
 from followup_mailer.mailbox.protocol import Mailbox, MailboxError, OutcomeUnknown, Rejected
 from followup_mailer.model import Interview, Person, Phase, Record, State
 from followup_mailer.plan import Create, StepPlan
@@ -48,6 +49,7 @@ class Writer:
 
     sender: Sender
     templates_dir: Path | None
+    limits: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
 
 
 def render(
@@ -63,6 +65,7 @@ def render(
         previous=previous,
         date=now,
         templates_dir=writer.templates_dir,
+        limits=writer.limits,
     )
 
 

@@ -6,14 +6,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
+import jinja2
 from rich.table import Table
 
 from followup_mailer.apply import Writer, render
-from followup_mailer.compose import Composed, Previous
+from followup_mailer.compose import Composed, Previous, template_environment
 from followup_mailer.config import Settings
 from followup_mailer.errors import Problem, TemplateError, UserError
-from followup_mailer.lint import Finding, lint_panel
+from followup_mailer.lint import Finding, LintLimits, lint_panel
 from followup_mailer.model import THANK_YOU, Interview, Record, State
 from followup_mailer.plan import StepPlan
 from followup_mailer.reconcile import current_plan
@@ -40,13 +42,13 @@ def check_messages(
     now: datetime,
 ) -> CheckReport:
     """Render and lint every message the plan still holds."""
-    report = CheckReport()
+    report = CheckReport(problems=check_templates(writer.templates_dir))
     planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
     records = store.records()
     for interview in interviews:
         steps = [p for p in planned if p.interview == interview.id]
         rendered = _render_all(steps, interview, writer, records, now, report)
-        _lint_panel(steps, rendered, interview, report)
+        _lint_panel(steps, rendered, interview, report, writer.limits)
     return report
 
 
@@ -74,13 +76,17 @@ def _render_all(
 
 
 def _lint_panel(
-    steps: list[StepPlan], rendered: Mapping[str, Composed], interview: Interview, r: CheckReport
+    steps: list[StepPlan],
+    rendered: Mapping[str, Composed],
+    interview: Interview,
+    r: CheckReport,
+    limits: LintLimits,
 ) -> None:
     notes = {s.to: rendered[s.key] for s in steps if s.step == THANK_YOU and s.key in rendered}
     bodies = {to: _body(c.message) for to, c in notes.items()}
     by_to = {s.to: s for s in steps if s.step == THANK_YOU}
     names = [p.name for p in interview.people]
-    for first, _second, finding in lint_panel(bodies, names):
+    for first, _second, finding in lint_panel(bodies, names, limits):
         r.findings.append((by_to[first], finding))
 
 
@@ -103,6 +109,19 @@ def _previous(
         return None
     last = max(made, key=lambda r: r.intent_at or r.sent_at or datetime.min.replace(tzinfo=UTC))
     return Previous(last.subject, last.message_id, "", last.sent_at)
+
+
+def check_templates(templates_dir: Path | None) -> list[Problem]:
+    """Parse every template (the user's and the built-in ones) and report syntax errors."""
+    env = template_environment(templates_dir)
+    problems = []
+    for name in env.list_templates(extensions=["j2"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            where = error.filename or name
+            problems.append(Problem(where, error.message or "syntax error", error.lineno, name))
+    return problems
 
 
 def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:

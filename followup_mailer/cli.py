@@ -26,8 +26,8 @@ from followup_mailer.reconcile import current_plan, run_pass, save_plan
 from followup_mailer.schedule import load_schedule
 from followup_mailer.store import Store
 
-out = Console(soft_wrap=False)
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("followup_mailer")
 
 
@@ -54,7 +54,7 @@ class Session:
     def writer(self) -> Writer:
         account = self.settings.account
         sender = Sender(account.name, account.email, self.settings.signature.lines)
-        return Writer(sender, self.settings.templates_dir)
+        return Writer(sender, self.settings.templates_dir, self.settings.lint)
 
 
 def now_utc() -> datetime:

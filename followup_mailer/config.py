@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 from followup_mailer import timing
+from followup_mailer.lint import LintLimits
 from followup_mailer.timing import BadValue, Calendar, Duration, SendWindow
 from followup_mailer.tomlpos import (
     BOOLEAN,
@@ -103,6 +104,7 @@ class Settings:
     templates_dir: Path | None
     state_dir: Path
     gmail: GmailSettings
+    lint: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
 
     def calendar(self, tz: ZoneInfo | None = None) -> Calendar:
         """Return the business-day calendar of `tz` (else the account's zone) with our holidays."""
@@ -150,6 +152,13 @@ _SCHEMA: dict[str, dict[str, Field]] = {
         "api_endpoint": _optional(STRING, "https://gmail.googleapis.com/"),
         "token_uri": _optional(STRING, "https://oauth2.googleapis.com/token"),
         "poll_interval": _optional(STRING, "60s"),
+    },
+    "lint": {
+        "subject_chars": _optional(INTEGER, 78),
+        "thank_you_words": _optional(INTEGER, 200),
+        "nudge_words": _optional(INTEGER, 120),
+        "exclamations": _optional(INTEGER, 1),
+        "panel_similarity": _optional(INTEGER, 80),
     },
 }
 
@@ -224,6 +233,7 @@ class _Reader:
             templates_dir=self._read("templates", "dir", self._optional_path, fallback=None),
             state_dir=self._read("state", "dir", self._optional_path) or default_state_dir(),
             gmail=self._gmail(),
+            lint=self._lint(),
         )
 
     def _account(self) -> Account:
@@ -273,6 +283,16 @@ class _Reader:
             api_endpoint=self._read("gmail", "api_endpoint", _url),
             token_uri=self._read("gmail", "token_uri", _url),
             poll_interval=self._read("gmail", "poll_interval", _positive_fixed),
+        )
+
+    def _lint(self) -> LintLimits:
+        limit = _at_least(0)
+        return LintLimits(
+            subject_chars=self._read("lint", "subject_chars", _at_least(1)),
+            thank_you_words=self._read("lint", "thank_you_words", _at_least(1)),
+            nudge_words=self._read("lint", "nudge_words", _at_least(1)),
+            exclamations=self._read("lint", "exclamations", limit),
+            panel_similarity=self._read("lint", "panel_similarity", _percent) / 100,
         )
 
     def _required_path(self, text: str) -> Path:
@@ -332,6 +352,21 @@ def _max_followups(count: int) -> int:
         fix = f"write a number from 0 (no nudges) to {MAX_FOLLOWUPS}"
         raise BadValue(f"{count} nudges is out of range", fix)
     return count
+
+
+def _at_least(lowest: int) -> Callable[[int], int]:
+    def check(number: int) -> int:
+        if number < lowest:
+            raise BadValue(f"{number} is below {lowest}", f"write a number of {lowest} or more")
+        return number
+
+    return check
+
+
+def _percent(number: int) -> int:
+    if not 1 <= number <= 100:
+        raise BadValue(f"{number} is not a percentage", "write a number from 1 to 100, like 80")
+    return number
 
 
 def _holidays(code: str) -> str:

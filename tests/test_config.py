@@ -44,6 +44,8 @@ SPEC_KEYS = {
     "templates": {"dir"},
     "state": {"dir"},
     "gmail": {"client_secret", "token_store", "api_endpoint", "token_uri", "poll_interval"},
+    # beyond SPEC.md: the lint's limits
+    "lint": {"subject_chars", "thank_you_words", "nudge_words", "exclamations", "panel_similarity"},
 }
 
 
@@ -278,3 +280,12 @@ def test_all_problems_are_reported_together_in_file_order(tmp_path: Path) -> Non
         "cadence.followup_every",
     ]
     assert [p.line for p in found] == sorted(p.line or 0 for p in found)
+
+
+def test_lint_limits_are_configurable_and_checked(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(tmp_path, ACCOUNT + "\n[lint]\nnudge_words = 90\npanel_similarity = 70\n")
+    )
+    assert (settings.lint.nudge_words, settings.lint.panel_similarity) == (90, 0.7)
+    found = problems(tmp_path, ACCOUNT + "\n[lint]\nsubject_chars = 0\npanel_similarity = 150\n")
+    assert [p.key for p in found] == ["lint.subject_chars", "lint.panel_similarity"]

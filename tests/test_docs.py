@@ -32,3 +32,29 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
 
 def test_the_readme_gives_the_two_commands() -> None:
     assert "scripts/demo" in README and "scripts/test" in README
+
+
+def test_the_readme_template_example_renders(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from followup_mailer.compose import Sender, compose
+    from followup_mailer.model import Interview, Person
+
+    example = README.split("```jinja\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "thank_you.txt.j2").write_text(example, encoding="utf-8")
+    dana = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load")
+    when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    interview = Interview("acme", "Acme Corp", "Backend Engineer", when, when, interviewers=(dana,))
+    composed = compose(
+        sender=Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",)),
+        interview=interview,
+        recipient=dana,
+        step="thank_you",
+        key="acme/thank_you/dana@acme.com",
+        previous=None,
+        date=when,
+        templates_dir=tmp_path,
+    )
+    body = composed.message.get_content()
+    assert "the moment you asked how I would cut on-call load." in body
+    assert body.rstrip().endswith("+1 555 0100")

@@ -232,3 +232,13 @@ def test_init_writes_a_working_config_and_never_overwrites(tmp_path: Path) -> No
     assert "interview(s)" in ws.run("check").stdout
     again = ws.run("init", "--dir", str(ws.root), check=False)
     assert again.returncode == 1 and "refusing to overwrite" in again.stderr
+
+
+def test_check_reports_a_broken_user_template_with_its_line(ws: Workspace) -> None:
+    templates = ws.root / "templates"
+    templates.mkdir()
+    (templates / "rejection.txt.j2").write_text("Hi {{ recipient.first_name }},\n{% if %}\n")
+    ws.write_config(templates={"dir": "templates"})
+    checked = ws.run("check", check=False)
+    assert checked.returncode == 1
+    assert f"{templates / 'rejection.txt.j2'}:2" in checked.stderr
