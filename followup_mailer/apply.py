@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from followup_mailer.compose import Composed, Previous, Sender, compose
-from followup_mailer.errors import FollowupError
+from followup_mailer.errors import AuthError, FollowupError
 from followup_mailer.lint import LintLimits
 from followup_mailer.mailbox.protocol import Mailbox, MailboxError, OutcomeUnknown, Rejected
 from followup_mailer.model import Interview, Person, Phase, Record, State
@@ -113,11 +113,15 @@ def create(
     if mode == "send" and warnings:
         # a message that fails the lint is left for the user to review
         mode, reason = "draft", "drafted instead of sent: the lint found problems"
+    try:
+        cursor = mailbox.cursor()
+    except MailboxError as error:
+        return Result(f"not created yet: {error}", State.PLANNED, f"will retry: {error}")
     intent = replace(
         _blank(step),
         due=step.due,
         intent_at=now,
-        cursor=mailbox.cursor(),
+        cursor=cursor,
         mode=mode,
         subject=str(composed.message["Subject"]),
         reason=reason,
@@ -155,6 +159,10 @@ def _call(
         # certainly not created: forget the intent so the next pass tries again
         store.record_phase(key, None, "")
         return Result(f"not created yet: {error}", State.PLANNED, f"will retry: {error}")
+    except AuthError:
+        # refused before anything was created: forget the intent, then pause for sign-in
+        store.record_phase(key, None, "")
+        raise
     faultpoint("after_mailbox_call")
     if mode == "send":
         store.record_placed(key, Phase.SENT, replace(placed, sent_at=placed.sent_at or now), reason)

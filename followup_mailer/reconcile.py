@@ -90,6 +90,7 @@ def observe(
         store.record_phase(key, Phase.DECLINED, "you deleted the draft without sending it")
         log.info("%s: you deleted the draft; it will not be created again", key)
     new = store.add_seen(poll.seen)
+    mailbox.acknowledge(poll.cursor)  # only now: a crash before this repeats the poll
     return tuple(poll.approved), tuple(poll.declined), new
 
 
@@ -98,12 +99,15 @@ def watch_for(
 ) -> Watch:
     """Tell the mailbox which drafts, threads, people and domains matter."""
     interviews = tuple(interviews)
-    threads = {r.thread_id for r in records.values()} | {i.thread for i in interviews}
+    scheduled = {i.id for i in interviews}
+    # only interviews still in the schedule, and drafts still waiting, are worth a look
+    live = [r for r in records.values() if r.interview in scheduled or r.phase is Phase.DRAFTED]
+    threads = {r.thread_id for r in live} | {i.thread for i in interviews}
     addresses = {p.email.lower() for i in interviews for p in i.people}
     return Watch(
-        drafts={r.key: r.draft_id for r in records.values() if r.phase is Phase.DRAFTED},
+        drafts={r.key: r.draft_id for r in live if r.phase is Phase.DRAFTED},
         threads=frozenset(threads - {""}),
-        addresses=frozenset(addresses | {r.recipient for r in records.values()}),
+        addresses=frozenset(addresses | {r.recipient for r in live}),
         domains=frozenset(d for i in interviews for d in i.domains),
         own=settings.account.own,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.config import Settings, load_settings
+from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 
 BASE_CONFIG = {
     "account": {
@@ -58,3 +59,10 @@ def make_settings(tmp_path: Path) -> MakeSettings:
         return load_settings(path)
 
     return make
+
+
+def polled(mailbox: Mailbox, watch: Watch) -> Poll:
+    """Poll as a pass does: record nothing, but acknowledge the poll so the next one moves on."""
+    poll = mailbox.poll(watch)
+    mailbox.acknowledge(poll.cursor)
+    return poll

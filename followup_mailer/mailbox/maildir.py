@@ -219,6 +219,9 @@ class MaildirMailbox:
         ]
         return Poll(approved=approved, declined=declined, seen=tuple(seen))
 
+    def acknowledge(self, cursor: str) -> None:
+        """Do nothing: every poll reads the folders whole, so there is no position to keep."""
+
     def _prepared(self, message: EmailMessage, thread_id: str) -> EmailMessage:
         """Return a copy of message with what every stored copy needs: Message-ID, Date, thread."""
         prepared = copy.deepcopy(message)

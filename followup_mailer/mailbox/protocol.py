@@ -55,6 +55,7 @@ class Poll:
     approved: Mapping[str, Placed] = field(default_factory=dict)  # key -> the sent message
     declined: Collection[str] = ()  # keys whose draft vanished with nothing sent
     seen: tuple[Seen, ...] = ()  # replies, auto-replies, bounces, hand-written sends
+    cursor: str = ""  # where the next poll starts, once these findings are recorded
 
 
 class Mailbox(Protocol):
@@ -79,5 +80,9 @@ class Mailbox(Protocol):
         ...
 
     def poll(self, watch: Watch) -> Poll:
-        """Report approvals, declines and relevant messages since the last poll."""
+        """Report approvals, declines and relevant messages since the last acknowledged poll."""
+        ...
+
+    def acknowledge(self, cursor: str) -> None:
+        """Move past a poll whose findings are now recorded (so a crash never loses them)."""
         ...
