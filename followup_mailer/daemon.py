@@ -1,40 +1,56 @@
 """The daemon: APScheduler as an alarm clock around the same pass as `run --once`.
 
 The ledger is the truth; the scheduler holds nothing that cannot be rebuilt:
-one interval job (the poll), one date job (a wake-up at the next due time)
-and, when `[schedule] watch` is on, a quick check of the schedule file. One
-worker thread runs them, so two passes never overlap.
+the poll (every poll interval), a wake-up at the next due time, a one-second
+look at the config and schedule files (and at SIGHUP), a heartbeat that
+notices suspends and clock jumps, and the systemd watchdog ping. One worker
+thread runs them all, so two passes never overlap and a hung pass stops the
+watchdog pings.
+
+Stopping (SIGTERM, SIGINT) lets the mailbox call in flight finish, then lets
+no other start. When Google refuses the token, Gmail work pauses (the daemon
+keeps running, so systemd does not restart it in a loop) until the stored
+token changes, that is, until the user signs in again.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import signal
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any, cast
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from followup_mailer.apply import Writer
-from followup_mailer.config import Settings
-from followup_mailer.errors import FollowupError, UserError
+from followup_mailer.config import Settings, load_settings
+from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.mailbox import open_mailbox
+from followup_mailer.mailbox.protocol import Mailbox, MailboxError
 from followup_mailer.model import Interview, State
-from followup_mailer.reconcile import run_pass
+from followup_mailer.notify import Notifier, watchdog_interval
+from followup_mailer.reconcile import PassReport, run_pass
 from followup_mailer.schedule import load_schedule
 from followup_mailer.store import Store
+from followup_mailer.tokens import TokenWatch, token_store
 
 log = logging.getLogger(__name__)
 
 EXIT_ALREADY_RUNNING = 3
-SCHEDULE_CHECK = timedelta(seconds=1)
+FILE_CHECK = timedelta(seconds=1)
+HEARTBEAT = timedelta(seconds=5)
+JUMP_TOLERANCE = 5.0  # seconds the wall clock may drift from the monotonic one between beats
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +95,98 @@ def acquire_lock(state_dir: Path) -> IO[str]:
     return handle
 
 
-class Daemon:
-    """Runs passes when due, when the poll interval passes, and when the schedule changes."""
+class ClockJump:
+    """Notices the wall clock moving unlike the monotonic one: a suspend, or the clock set."""
 
-    def __init__(self, settings: Settings, writer: Writer, *, clock: Callable[[], datetime]):
-        self.settings = settings
-        self.writer = writer
-        self.clock = clock
-        self.stopping = False
+    def __init__(
+        self,
+        *,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        tolerance: float = JUMP_TOLERANCE,
+    ) -> None:
+        self.wall, self.monotonic, self.tolerance = wall, monotonic, tolerance
+        self.last = (wall(), monotonic())
+
+    def check(self) -> float:
+        """Return the seconds the wall clock gained on the monotonic one since the last check.
+
+        Returns 0.0 while the two agree within the tolerance; a negative number
+        means the clock was set back.
+        """
+        now = (self.wall(), self.monotonic())
+        gained = (now[0] - self.last[0]) - (now[1] - self.last[1])
+        self.last = now
+        return gained if abs(gained) > self.tolerance else 0.0
+
+
+class Stopping(MailboxError):
+    """The daemon is stopping, so the call was not started (the next start makes it)."""
+
+
+class GuardedMailbox:
+    """The mailbox, refusing to start any call once the daemon is stopping.
+
+    It wraps every method of the Mailbox protocol, whatever they are, so a
+    method added to the protocol is guarded too.
+    """
+
+    def __init__(self, inner: Mailbox, stopping: threading.Event) -> None:
+        self._inner, self._stopping = inner, stopping
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        if not callable(method):
+            return method
+
+        @functools.wraps(method)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if self._stopping.is_set():
+                raise Stopping(f"the daemon is stopping; {name} not started")
+            return method(*args, **kwargs)
+
+        return guarded
+
+
+def guard(mailbox: Mailbox, stopping: threading.Event) -> Mailbox:
+    """Return the mailbox behind a guard that starts no call once `stopping` is set."""
+    return cast(Mailbox, GuardedMailbox(mailbox, stopping))
+
+
+@dataclass(frozen=True, slots=True)
+class Shell:
+    """What the daemon needs from the world around it, given by the command line."""
+
+    clock: Callable[[], datetime]
+    writer_for: Callable[[Settings], Writer]
+    environ: Mapping[str, str]
+
+
+class Daemon:
+    """Runs passes when due, when the poll interval passes, and when the files change."""
+
+    def __init__(self, settings: Settings, shell: Shell) -> None:
+        self.settings, self.shell, self.clock = settings, shell, shell.clock
+        self.writer = shell.writer_for(settings)
+        self.notifier = Notifier.from_environ(shell.environ)
+        self.stopping = threading.Event()
+        self.reload_requested = False
         self.interviews: tuple[Interview, ...] = ()
-        self.stamp: FileStamp | None = None
+        self.stamps: dict[str, FileStamp | None] = {"config": FileStamp.of(settings.path)}
+        self.mailbox: Mailbox | None = None
+        self.waiting: TokenWatch | None = None
+        self.clock_jump = ClockJump()
+        self.executor = ThreadPoolExecutor(1)
         self.scheduler = BlockingScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(1)},
+            executors={"default": self.executor},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; return the exit code."""
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
         try:
             lock = acquire_lock(self.settings.state_dir)
         except AlreadyRunning as error:
@@ -104,40 +194,49 @@ class Daemon:
             return EXIT_ALREADY_RUNNING
         with lock, Store.open(self.settings.state_dir) as store:
             self.store = store
-            self.mailbox = open_mailbox(self.settings, clock=self.clock)
             self._load_schedule(initial=True)
+            self._open_mailbox()
             self._install_jobs()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, self._stop)
             log.info("running; polling every %s", self.settings.gmail.poll_interval)
-            self.scheduler.start()
+            self.notifier.ready(self._status_line())
+            self.scheduler.start()  # returns once a signal shut it down
+            self.notifier.stopping()
+            self.executor.shutdown(wait=True)  # the pass in flight ends at its next mailbox call
         log.info("stopped")
         return 0
 
     def _install_jobs(self) -> None:
-        poll = self.settings.gmail.poll_interval
-        self.scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=poll.total_seconds(),
-            id="poll",
-            next_run_time=self.clock(),
-        )
-        if self.settings.schedule.watch:
-            self.scheduler.add_job(
-                self.watch_schedule, "interval", seconds=SCHEDULE_CHECK.total_seconds(), id="watch"
-            )
+        poll = self.settings.gmail.poll_interval.total_seconds()
+        add = self.scheduler.add_job
+        add(self.tick, "interval", seconds=poll, id="poll", next_run_time=self.clock())
+        add(self.watch_files, "interval", seconds=FILE_CHECK.total_seconds(), id="files")
+        add(self.heartbeat, "interval", seconds=HEARTBEAT.total_seconds(), id="heartbeat")
+        ping = watchdog_interval(self.shell.environ, os.getpid())
+        if ping is not None:
+            add(self.notifier.watchdog, "interval", seconds=ping.total_seconds(), id="watchdog")
 
-    def _stop(self, signum: int, frame: FrameType | None) -> None:
-        """Finish the pass in flight, start no other, and exit."""
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """SIGHUP: reload at the next file check. Otherwise: stop once the call in flight ends."""
+        if signum == signal.SIGHUP:
+            log.info("SIGHUP: reloading the config and the schedule")
+            self.reload_requested = True
+            return
+        if self.stopping.is_set():
+            return
         log.info("stopping on %s", signal.Signals(signum).name)
-        self.stopping = True
-        self.scheduler.shutdown(wait=True)
+        self.stopping.set()
+        self._shut_down()
+
+    def _shut_down(self) -> None:
+        """End the scheduler's loop (a signal before it started is seen by the file check)."""
+        if self.scheduler.state == STATE_RUNNING:
+            self.scheduler.shutdown(wait=False)
 
     def tick(self) -> None:
-        """Run one pass, then set the wake-up for the next due step."""
-        if self.stopping:
+        """Run one pass (unless stopping or paused), then set the wake-up for the next due step."""
+        if self.stopping.is_set() or not self._gmail_ready():
             return
+        assert self.mailbox is not None  # _gmail_ready opened it
         try:
             report = run_pass(
                 settings=self.settings,
@@ -147,31 +246,140 @@ class Daemon:
                 writer=self.writer,
                 now=self.clock(),
             )
-        except FollowupError as error:
-            log.error("pass failed, will try again at the next poll: %s", error)
+        except AuthError as error:
+            self._pause(error)
             return
+        except FollowupError as error:
+            if self.stopping.is_set():
+                log.info("stopped before the pass ended; the next start carries on")
+            else:
+                log.error("pass failed, will try again at the next poll: %s", error)
+            return
+        self._set_wake_up(report)
+
+    def _set_wake_up(self, report: PassReport) -> None:
+        log.debug(
+            "pass done: %d step(s) planned, %d created, %d new message(s)",
+            len(report.planned),
+            len(report.created),
+            report.new_messages,
+        )
+        now = self.clock()
         upcoming = [
             p.due
             for p in report.planned
-            if p.due and p.state in (State.PLANNED, State.AWAITING_WINDOW) and p.due > self.clock()
+            if p.due and p.state in (State.PLANNED, State.AWAITING_WINDOW) and p.due > now
         ]
-        if upcoming and not self.stopping:
-            wake = min(upcoming)
+        wake = min(upcoming) if upcoming else None
+        if wake is not None and not self.stopping.is_set():
             self.scheduler.add_job(
                 self.tick, "date", run_date=wake, id="wake", replace_existing=True
             )
             log.debug("next step due at %s", wake.isoformat())
+        self.notifier.status(self._status_line(wake))
 
-    def watch_schedule(self) -> None:
-        """Re-read the schedule file when it changed, and run a pass at once."""
-        changed = FileStamp.of(self.settings.schedule.path) != self.stamp
-        if changed and not self.stopping and self._load_schedule(initial=False):
+    def _status_line(self, wake: datetime | None = None) -> str:
+        if self.waiting is not None:
+            return "paused: Gmail refused the sign-in; run `followup-mailer auth login`"
+        due = f"next step due {wake.isoformat(timespec='seconds')}" if wake else "nothing due"
+        return f"watching {len(self.interviews)} interview(s); {due}"
+
+    # Sign-in pause ------------------------------------------------------------------------------
+
+    def _open_mailbox(self) -> None:
+        """Open the mailbox; a refused or missing sign-in pauses Gmail work instead of exiting."""
+        try:
+            mailbox = open_mailbox(self.settings, clock=self.clock, store=self.store)
+        except AuthError as error:
+            self._pause(error)
+            return
+        self.mailbox = guard(mailbox, self.stopping)
+
+    def _pause(self, error: AuthError) -> None:
+        """Stop Gmail work, say so once, and remember the token that was refused."""
+        self.mailbox = None
+        gmail, account = self.settings.gmail, self.settings.account
+        store = token_store(
+            kind=gmail.token_store, account=account.email, state_dir=self.settings.state_dir
+        )
+        self.waiting = TokenWatch(store)
+        advice = "" if "auth login" in str(error) else "; run `followup-mailer auth login`"
+        log.error(
+            "Gmail work is paused: %s%s. The daemon resumes by itself once you have signed in "
+            "again; nothing is lost",
+            error,
+            advice,
+        )
+        self.notifier.status(self._status_line())
+
+    def _gmail_ready(self) -> bool:
+        """Return True when the mailbox is open; while paused, resume once the token changed."""
+        if self.waiting is None:
+            return self.mailbox is not None
+        if not self.waiting.changed():
+            log.debug("still paused: waiting for a new sign-in")
+            return False
+        log.info("a new sign-in was stored; resuming Gmail work")
+        self.waiting = None
+        self._open_mailbox()
+        return self.mailbox is not None
+
+    # Files, signals and clocks ------------------------------------------------------------------
+
+    def watch_files(self) -> None:
+        """Reload on SIGHUP or a config change; re-read the schedule when it changed."""
+        if self.stopping.is_set():
+            self._shut_down()
+            return
+        if self.reload_requested or FileStamp.of(self.settings.path) != self.stamps["config"]:
+            self.reload_requested = False
+            self.reload()
+        elif self._schedule_changed() and self._load_schedule(initial=False):
             self.tick()
+
+    def reload(self) -> None:
+        """Re-read the config (a broken one keeps the last good) and the schedule; run a pass."""
+        self.stamps["config"] = FileStamp.of(self.settings.path)
+        try:
+            fresh = load_settings(self.settings.path)
+        except UserError as error:
+            details = "; ".join(str(p) for p in error.problems)
+            log.error("%s; keeping the last good config. %s", error, details)
+            return
+        self._apply_settings(fresh)
+        self._load_schedule(initial=False)
+        self.tick()
+
+    def _apply_settings(self, fresh: Settings) -> None:
+        """Put new settings in force; what only a restart can change is said so."""
+        old, self.settings = self.settings, fresh
+        self.writer = self.shell.writer_for(fresh)
+        if fresh.state_dir != old.state_dir:
+            log.warning("[state] dir changed: it takes effect when the daemon restarts")
+        if fresh.gmail.poll_interval != old.gmail.poll_interval:
+            seconds = fresh.gmail.poll_interval.total_seconds()
+            self.scheduler.reschedule_job("poll", trigger="interval", seconds=seconds)
+        if (fresh.delivery, fresh.gmail, fresh.account) != (old.delivery, old.gmail, old.account):
+            self.waiting = None
+            self._open_mailbox()
+        log.info("config %s reloaded", fresh.path)
+
+    def heartbeat(self) -> None:
+        """Catch up at once after a suspend or a clock jump (the alarm clock may have slept)."""
+        gained = self.clock_jump.check()
+        if gained and not self.stopping.is_set():
+            log.info("the clock jumped %+.0f s (suspend or clock change): catching up", gained)
+            self.tick()
+
+    def _schedule_changed(self) -> bool:
+        if not self.settings.schedule.watch:
+            return False
+        return FileStamp.of(self.settings.schedule.path) != self.stamps.get("schedule")
 
     def _load_schedule(self, *, initial: bool) -> bool:
         """Load the schedule; on error keep the last good one (or fail at start)."""
         path = self.settings.schedule.path
-        self.stamp = FileStamp.of(path)
+        self.stamps["schedule"] = FileStamp.of(path)
         try:
             self.interviews = load_schedule(path, default_tz=self.settings.account.timezone)
         except UserError as error:

@@ -1,29 +1,50 @@
 """Where the OAuth token lives: the OS keyring (default) or a 0600 file.
 
 A token is an "authorized user" mapping: refresh_token, client_id,
-client_secret, and optionally token, expiry and scopes. It is never printed
-or logged. One entry per account: keyring service "followup-mailer",
-username = the account address; or `<state dir>/tokens/<account>.json`.
+client_secret, and optionally token, expiry, scopes, and our own notes
+(`account`, `consented_at`, `stored_at`). One entry per account: keyring
+service "followup-mailer", username = the account address; or
+`<state dir>/tokens/<account>.json`.
+
+The token is never printed or logged: every secret value a store hands out is
+remembered, and notify.SecretFilter blanks those values out of every log line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+from followup_mailer.apply import faultpoint
 from followup_mailer.errors import AuthError
+from followup_mailer.notify import remember_secrets
 
 SERVICE = "followup-mailer"
 REQUIRED_KEYS = ("refresh_token", "client_id", "client_secret")
+NOTES = ("account", "consented_at")  # kept across saves of the same grant (e.g. refreshes)
+KEYRING_TIMEOUT = 10.0  # seconds: a keyring stuck on an unseen unlock prompt must not hang us
+STALE_TEMP = 60.0  # seconds after which a temp file left by a killed writer is removed
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 class TokenStore(Protocol):
     name: str
+
+    @property
+    def where(self) -> str:
+        """Describe the place for people (never the token)."""
+        ...
 
     def load(self) -> dict[str, Any] | None:
         """Return the stored token, or None if there is none."""
@@ -49,6 +70,47 @@ def check_token(token: Mapping[str, Any], *, source: str) -> None:
         )
 
 
+def fingerprint(token: Mapping[str, Any] | None) -> str:
+    """Return a short digest that changes when the grant changes (safe to keep and compare)."""
+    if not token:
+        return "none"
+    grant = f"{token.get('client_id', '')}\0{token.get('refresh_token', '')}"
+    return hashlib.sha256(grant.encode()).hexdigest()[:16]
+
+
+class TokenWatch:
+    """Tells, cheaply, when the stored token changed (a new sign-in), keeping only a digest."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self.store = store
+        self.seen = self._look()
+
+    def _look(self) -> str:
+        try:
+            return fingerprint(self.store.load())
+        except AuthError:  # a locked or absent keyring: look again later
+            return "unreadable"
+
+    def changed(self) -> bool:
+        """Return True when a token is stored now that differs from the one seen last."""
+        now, before = self._look(), self.seen
+        self.seen = now
+        return now != before and now not in ("none", "unreadable")
+
+
+def _with_notes(token: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Carry our notes (consent time, account) over when the same grant is saved again."""
+    new = dict(token)
+    if old and old.get("refresh_token") == new.get("refresh_token"):
+        for key in NOTES:
+            if not new.get(key) and old.get(key):
+                new[key] = old[key]
+    return new
+
+
+# The file store --------------------------------------------------------------------------------
+
+
 class FileTokenStore:
     """A JSON file readable by the user only, replaced atomically on every write."""
 
@@ -57,14 +119,14 @@ class FileTokenStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    @property
+    def where(self) -> str:
+        return f"file {self.path}"
+
     def load(self) -> dict[str, Any] | None:
-        try:
-            mode = self.path.stat().st_mode
-        except FileNotFoundError:
+        if not self.path.exists():
             return None
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            # someone widened it: take it back before reading the secret
-            self.path.chmod(0o600)
+        make_private(self.path)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
@@ -72,12 +134,17 @@ class FileTokenStore:
                 f"cannot read the token file {self.path} ({type(error).__name__}); "
                 "run `followup-mailer auth login` again"
             ) from None
-        return dict(data) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        remember_secrets(data)
+        return data
 
     def save(self, token: Mapping[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        text = json.dumps(dict(token), indent=2, sort_keys=True)
-        write_private(self.path, text)
+        make_private(self.path.parent)
+        token = _with_notes(token, _quietly(self.load))
+        remember_secrets(token)
+        write_private(self.path, json.dumps(token, indent=2, sort_keys=True))
 
     def delete(self) -> bool:
         try:
@@ -87,13 +154,46 @@ class FileTokenStore:
         return True
 
 
+def _quietly(load: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Return the stored token, or None when it cannot be read (a save replaces it anyway)."""
+    try:
+        return load()
+    except AuthError:
+        return None
+
+
+def make_private(path: Path) -> None:
+    """Refuse a path someone else owns; take back group/other access, with a warning."""
+    info = path.stat()
+    if info.st_uid != os.getuid():
+        raise AuthError(
+            f"{path} belongs to another user (uid {info.st_uid}); remove it and sign in again "
+            "with `followup-mailer auth login`"
+        )
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        wanted = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600
+        path.chmod(wanted)
+        log.warning(
+            "%s was open to other users (mode %o); set it to %o. If someone may have read the "
+            "token, sign in again with `followup-mailer auth login`",
+            path,
+            stat.S_IMODE(info.st_mode),
+            wanted,
+        )
+
+
 def write_private(path: Path, text: str) -> None:
     """Write a 0600 file atomically: a crash leaves the old file or the new one, never half."""
+    _remove_stale_temps(path)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            middle = len(text) // 2
+            handle.write(text[:middle])
+            handle.flush()
+            faultpoint("during_token_write")
+            handle.write(text[middle:])
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).replace(path)
@@ -107,16 +207,35 @@ def write_private(path: Path, text: str) -> None:
         os.close(directory)
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Remove temp files a killed writer left (young ones may belong to a live writer)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_TEMP:
+                leftover.unlink()
+        except OSError:
+            continue
+
+
+# The keyring store -----------------------------------------------------------------------------
+
+
 class KeyringTokenStore:
     """The OS keyring (Secret Service, macOS Keychain, Windows Credential Locker)."""
 
     name = "keyring"
 
-    def __init__(self, account: str) -> None:
+    def __init__(self, account: str, *, timeout: float = KEYRING_TIMEOUT) -> None:
         self.account = account
+        self.timeout = timeout
+
+    @property
+    def where(self) -> str:
+        backend = _timed(backend_name, self.timeout)
+        return f"OS keyring ({backend}), service {SERVICE!r}, entry {self.account!r}"
 
     def load(self) -> dict[str, Any] | None:
-        text = _keyring_call("get_password", SERVICE, self.account)
+        text = self._call("get_password")
         if not text:
             return None
         try:
@@ -126,33 +245,118 @@ class KeyringTokenStore:
                 f"the keyring entry {SERVICE}/{self.account} is not a token; "
                 "run `followup-mailer auth login` again"
             ) from None
-        return dict(data) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        remember_secrets(data)
+        return data
 
     def save(self, token: Mapping[str, Any]) -> None:
-        _keyring_call("set_password", SERVICE, self.account, json.dumps(dict(token)))
+        token = _with_notes(token, _quietly(self.load))
+        remember_secrets(token)
+        self._call("set_password", json.dumps(token, sort_keys=True))
 
     def delete(self) -> bool:
-        import keyring.errors
-
-        try:
-            _keyring_call("delete_password", SERVICE, self.account)
-        except keyring.errors.PasswordDeleteError:
+        if self.load() is None:
             return False
+        self._call("delete_password")
         return True
 
+    def _call(self, operation: str, *args: str) -> Any:
+        """Run one keyring operation on a usable backend, within the timeout."""
 
-def _keyring_call(name: str, *args: str) -> Any:
-    """Call the keyring, turning 'no usable keyring' into one clear error with the ways out."""
+        def call() -> Any:
+            import keyring
+
+            usable_backend()
+            return getattr(keyring, operation)(SERVICE, self.account, *args)
+
+        return _timed(call, self.timeout)
+
+
+def backend_name() -> str:
+    """Return the dotted name of the keyring backend in use (what PYTHON_KEYRING_BACKEND takes)."""
     import keyring
-    import keyring.errors
+    from keyring.backends import chainer
 
     backend = keyring.get_keyring()
+    if isinstance(backend, chainer.ChainerBackend) and backend.backends:
+        backend = backend.backends[0]  # the chain stores with its first backend
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def usable_backend() -> None:
+    """Raise AuthError unless the keyring backend really stores secrets, safely."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    name = backend_name()
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        raise AuthError(no_keyring_message(name, "no usable keyring"))
+    first = backend.backends[0] if isinstance(backend, chainer.ChainerBackend) else backend
+    if first.priority < 1 and not _chosen_on_purpose():
+        # keyring picked a non-recommended (plain-text) backend on its own
+        raise AuthError(
+            no_keyring_message(name, "only a non-recommended backend that keeps secrets in a file")
+            + f"; to use it anyway on purpose, set PYTHON_KEYRING_BACKEND={name}"
+        )
+
+
+def _chosen_on_purpose() -> bool:
+    """Tell whether the user named a backend (environment or keyringrc), as keyring reads it."""
+    from keyring.util import platform_
+
+    config = platform_.config_root() / "keyringrc.cfg"
+    return bool(os.environ.get("PYTHON_KEYRING_BACKEND")) or config.exists()
+
+
+_in_flight: list[threading.Thread] = []  # a keyring call that never returned (at most one)
+
+
+def _timed(call: Callable[[], T], timeout: float) -> T:
+    """Run a keyring call in a daemon thread; give up after `timeout` seconds with AuthError."""
+    if _in_flight and _in_flight[0].is_alive():
+        raise AuthError(_hang_message(timeout))
+    _in_flight.clear()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as error:
+            box["error"] = error
+
+    thread = threading.Thread(target=target, name="keyring", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        _in_flight.append(thread)
+        raise AuthError(_hang_message(timeout))
+    error = box.get("error")
+    if isinstance(error, AuthError):
+        raise error
+    if isinstance(error, Exception):
+        # NoKeyringError, KeyringLocked, InitError, D-Bus failures: all "cannot be used"
+        detail = f"{type(error).__name__}: {error}"
+        raise AuthError(no_keyring_message(_safe_backend_name(), detail)) from None
+    if error is not None:
+        raise error
+    value: T = box["value"]
+    return value
+
+
+def _safe_backend_name() -> str:
     try:
-        return getattr(keyring, name)(*args)
-    except (keyring.errors.NoKeyringError, keyring.errors.KeyringLocked) as error:
-        raise AuthError(no_keyring_message(type(backend).__name__, str(error))) from None
-    except keyring.errors.InitError as error:
-        raise AuthError(no_keyring_message(type(backend).__name__, str(error))) from None
+        return backend_name()
+    except Exception:  # naming the backend must not hide the error being reported
+        return "unknown"
+
+
+def _hang_message(timeout: float) -> str:
+    return no_keyring_message(
+        _safe_backend_name(),
+        f"no answer within {timeout:g} s; it may be waiting for an unlock prompt nobody can see",
+    )
 
 
 def no_keyring_message(backend: str, detail: str) -> str:

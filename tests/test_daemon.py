@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import signal
 import subprocess
 import time
@@ -11,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from followup_mailer.daemon import ClockJump
 from tests import mailtools
 from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
+from tests.fakegmail import FakeGmail
 
 DANA = ("Dana Smith", "dana@acme.com")
 LEE = ("Lee Park", "lee@initech.com")
@@ -21,13 +25,13 @@ LEE = ("Lee Park", "lee@initech.com")
 class Daemon:
     """A running `followup-mailer run`, its stderr collected in a file."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, *options: str, **env: str) -> None:
         self.log = ws.root / "daemon.log"
         self.process = subprocess.Popen(
-            [COMMAND, "--config", str(ws.config), "run"],
+            [COMMAND, "--config", str(ws.config), *options, "run"],
             stdout=subprocess.DEVNULL,
             stderr=self.log.open("w"),
-            env=ws.environ(),
+            env=ws.environ(**env),
         )
 
     def text(self) -> str:
@@ -113,3 +117,232 @@ def test_a_second_daemon_exits_3_naming_the_first(ws: Workspace, started: list[D
     assert second.returncode == 3
     assert f"pid {first.process.pid}" in second.stderr
     assert first.stop() == 0
+
+
+SLOW_SENDMAIL = """#!/bin/sh
+# a sendmail that takes its time: marks when it starts and when it is done
+stamp=$(date +%s%N)
+touch "$0.started.$stamp"
+cat > /dev/null
+sleep 3
+touch "$0.finished.$stamp"
+"""
+
+
+def test_sigterm_lets_the_send_in_flight_finish_and_starts_no_other(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    sendmail = ws.root / "slow-sendmail"
+    sendmail.write_text(SLOW_SENDMAIL)
+    sendmail.chmod(0o755)
+    ws.write_config(delivery={"mode": "send", "sendmail": str(sendmail)})
+    ws.write_schedule(
+        interview_toml("acme", end=yesterday(), people=[DANA])
+        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+    )
+    daemon = Daemon(ws)
+    started.append(daemon)
+
+    def marks(kind: str) -> list[Path]:
+        return list(ws.root.glob(f"slow-sendmail.{kind}.*"))
+
+    wait_for(lambda: len(marks("started")) == 1, "the first send to start")
+    asked_to_stop = time.monotonic()
+    assert daemon.stop() == 0
+    assert time.monotonic() - asked_to_stop > 1.5  # it waited for sendmail
+    assert (len(marks("started")), len(marks("finished"))) == (1, 1)
+    assert len(ws.sent()) == 1
+    states = sorted(s["state"] for s in ws.status() if s["step"] == "thank_you")
+    assert states == ["planned", "sent"]  # the other one was never started, nothing in doubt
+    ws.run("run", "--once")
+    assert len(ws.sent()) == 2 and len(marks("started")) == 2
+
+
+def test_sighup_rereads_the_schedule_even_when_not_watching(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_config(schedule={"watch": False})
+    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: len(ws.drafts()) == 1, "the first draft")
+    ws.write_schedule(
+        interview_toml("acme", end=yesterday(), people=[DANA])
+        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+    )
+    time.sleep(2.5)
+    assert len(ws.drafts()) == 1  # not watching: the edit waits for SIGHUP
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_for(lambda: len(ws.drafts()) == 2, "the draft of the interview added before SIGHUP")
+    assert daemon.process.poll() is None
+    assert daemon.stop() == 0
+
+
+def test_a_config_edit_takes_effect_and_a_broken_one_keeps_the_last_good(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_config(cadence={"thank_you_after": "1h"})
+    ws.write_schedule(interview_toml("acme", end=datetime.now(UTC), people=[DANA]))
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: "running" in daemon.text(), "the daemon to start")
+    time.sleep(1)
+    assert ws.drafts() == []  # due in an hour
+    ws.write_config(cadence={"thank_you_after": "2s"})
+    wait_for(lambda: len(ws.drafts()) == 1, "the draft due under the edited config")
+    ws.config.write_text("[account\nbroken", encoding="utf-8")
+    wait_for(lambda: "keeping the last good config" in daemon.text(), "the config error")
+    assert str(ws.config) in daemon.text() and "Traceback" not in daemon.text()
+    assert daemon.process.poll() is None
+    assert daemon.stop() == 0
+
+
+def test_the_clock_jump_detector_sees_a_suspend_and_a_clock_set_back() -> None:
+    clocks = {"wall": 1_000.0, "monotonic": 50.0}
+    detector = ClockJump(wall=lambda: clocks["wall"], monotonic=lambda: clocks["monotonic"])
+
+    def advance(wall: float, monotonic: float) -> float:
+        clocks["wall"] += wall
+        clocks["monotonic"] += monotonic
+        return detector.check()
+
+    assert advance(5, 5) == 0.0  # an ordinary heartbeat
+    assert advance(5.5, 5) == 0.0  # drift within the tolerance
+    assert advance(3_605, 5) == 3_600  # suspended for an hour: monotonic time stood still
+    assert advance(5, 5) == 0.0  # and the next beat is ordinary again
+    assert advance(-115, 5) == -120  # the clock was set back two minutes
+
+
+def test_sigterm_while_paused_for_sign_in_still_exits_0(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_config(delivery={"backend": "gmail"}, gmail={"token_store": "file"})
+    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: "Gmail work is paused" in daemon.text(), "the pause: nobody signed in")
+    assert "followup-mailer auth login" in daemon.text()
+    assert daemon.process.poll() is None  # paused, not exited: no restart loop under systemd
+    assert daemon.stop() == 0
+
+
+# Gmail: sign-in pauses, and what the logs never show --------------------------------------------
+
+DANA_KEY = "acme/thank_you/dana@acme.com"
+SENTINEL = "zebra-sentinel-7731"  # put in an interviewer's notes: it reaches the message body
+needs_gmail = pytest.mark.skipif(
+    importlib.util.find_spec("followup_mailer.mailbox.gmail") is None,
+    reason="the Gmail backend (followup_mailer/mailbox/gmail.py) is not there yet",
+)
+
+
+@pytest.fixture
+def gmail() -> Iterator[FakeGmail]:
+    with FakeGmail(account="alex@example.com") as fake:
+        yield fake
+
+
+@pytest.fixture
+def gws(ws: Workspace, gmail: FakeGmail) -> Workspace:
+    """A workspace on the fake Gmail, signed in, with the token in a file."""
+    ws.write_config(
+        cadence={"thank_you_after": "2s"},
+        delivery={"backend": "gmail"},
+        gmail={
+            "token_store": "file",
+            "api_endpoint": gmail.url,
+            "token_uri": gmail.token_uri,
+            "poll_interval": "1s",
+        },
+    )
+    sign_in(ws, gmail.authorized_user_info())
+    return ws
+
+
+def sign_in(ws: Workspace, token: dict[str, str]) -> None:
+    """Store a token as a user would after signing in elsewhere."""
+    path = ws.root / "token.json"
+    path.write_text(json.dumps(token), encoding="utf-8")
+    ws.run("auth", "import", str(path))
+    path.unlink()
+
+
+def with_notes(text: str) -> str:
+    """Give the last interviewer of an interview notes that the thank-you will quote."""
+    return text.rstrip("\n") + f'\nnotes = "asked about {SENTINEL}"\n\n'
+
+
+@needs_gmail
+def test_a_revoked_token_pauses_gmail_work_until_a_new_sign_in(
+    gws: Workspace, gmail: FakeGmail, started: list[Daemon]
+) -> None:
+    gws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    daemon = Daemon(gws)
+    started.append(daemon)
+    wait_for(lambda: len(gmail.drafts()) == 1, "the first draft")
+    gmail.revoke_token()
+    gws.write_schedule(
+        interview_toml("acme", end=yesterday(), people=[DANA])
+        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+    )
+    wait_for(lambda: "Gmail work is paused" in daemon.text(), "the pause")
+    time.sleep(3)  # several polls while paused
+    assert daemon.text().count("Gmail work is paused") == 1  # said once
+    assert "run `followup-mailer auth login`" in daemon.text()
+    assert daemon.process.poll() is None  # still running: no restart loop under systemd
+    assert len(gmail.drafts()) == 1
+    assert gws.step(DANA_KEY)["state"] == "awaiting-approval"  # the ledger is untouched
+    sign_in(gws, gmail.authorized_user_info(gmail.grant_refresh_token()))
+    wait_for(lambda: len(gmail.drafts()) == 2, "the draft once signed in again")
+    assert "resuming" in daemon.text()
+    assert daemon.stop() == 0
+    assert sorted(str(d.message.header("To")) for d in gmail.drafts()) == [
+        "Dana Smith <dana@acme.com>",
+        "Lee Park <lee@initech.com>",
+    ]
+
+
+@needs_gmail
+def test_run_once_with_a_revoked_token_exits_1_naming_auth_login(
+    gws: Workspace, gmail: FakeGmail
+) -> None:
+    gws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    gmail.revoke_token()
+    once = gws.run("run", "--once", check=False)
+    assert once.returncode == 1
+    assert "followup-mailer auth login" in once.stderr and "Traceback" not in once.stderr
+
+
+def test_debug_logs_of_a_maildir_pass_hold_no_message_body(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_schedule(with_notes(interview_toml("acme", end=yesterday(), people=[DANA])))
+    daemon = Daemon(ws, "-vv")
+    started.append(daemon)
+    wait_for(lambda: len(ws.drafts()) == 1, "the draft")
+    assert daemon.stop() == 0
+    assert SENTINEL in ws.drafts()[0].read_text()  # the notes did reach a body
+    assert "DEBUG" in daemon.text() and SENTINEL not in daemon.text()
+
+
+@needs_gmail
+@pytest.mark.parametrize("verbosity", ["-vv", "-vvv"])
+def test_debug_logs_of_a_gmail_pass_hold_no_token_and_no_body(
+    gws: Workspace, gmail: FakeGmail, started: list[Daemon], verbosity: str
+) -> None:
+    gws.write_schedule(with_notes(interview_toml("acme", end=yesterday(), people=[DANA])))
+    daemon = Daemon(gws, verbosity)
+    started.append(daemon)
+    wait_for(lambda: len(gmail.drafts()) == 1, "the draft")
+    gmail.expire_access_tokens()  # the next poll refreshes the token while we listen
+    refreshes = len(gmail.requests("oauth.token"))
+    wait_for(lambda: len(gmail.requests("oauth.token")) > refreshes, "a token refresh")
+    time.sleep(1.5)
+    assert daemon.stop() == 0
+    [draft] = gmail.drafts()
+    assert SENTINEL in draft.message.email.get_body().get_content()  # type: ignore[union-attr]
+    text = daemon.text()
+    info = gmail.authorized_user_info()
+    assert "DEBUG" in text
+    for secret in (info["refresh_token"], info["client_secret"], "ya29.", "1//", SENTINEL):
+        assert secret not in text
