@@ -1,0 +1,337 @@
+"""The add, import-ics and export commands, run through click as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from followup_mailer.cli import Session, _Group, run, status
+from followup_mailer.cli_more import add, export, import_ics
+from followup_mailer.schedule import load_schedule
+from followup_mailer.views import local
+from tests.conftest import config_text
+from tests.e2e import interview_toml, yesterday
+
+NY = ZoneInfo("America/New_York")
+EXAMPLE = Path(__file__).parent.parent / "followup_mailer" / "examples" / "interviews.example.toml"
+DANA = "Dana Smith <dana@acme.example>"
+
+
+@click.group(cls=_Group)
+@click.option("--config", type=click.Path(path_type=Path))
+@click.pass_context
+def cli(ctx: click.Context, config: Path) -> None:
+    """The real commands under a group like the real one."""
+    ctx.obj = Session(config)
+
+
+for command in (add, import_ics, export, run, status):
+    cli.add_command(command)
+
+
+class Folder:
+    """A config and a schedule in a temporary folder, and a way to run commands on them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.config = root / "config.toml"
+        self.schedule = root / "interviews.toml"
+        self.config.write_text(config_text({"delivery": {"send_window": "always"}}), "utf-8")
+        shutil.copy(EXAMPLE, self.schedule)
+
+    def run(self, *args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, ["--config", str(self.config), *args], input=input)
+
+    def interviews(self) -> dict[str, object]:
+        return {i.id: i for i in load_schedule(self.schedule, default_tz=NY)}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Folder:
+    return Folder(tmp_path)
+
+
+def next_week() -> datetime:
+    """A start a week from now, 10:00 in New York: its thank-you lies ahead."""
+    day = (datetime.now(UTC) + timedelta(days=7)).date()
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=NY)
+
+
+ADD = ["add", "--company", "Acme Corp", "--role", "Backend Engineer", "--interviewer", DANA]
+
+
+# --- add ----------------------------------------------------------------------------------------
+
+
+def test_add_appends_the_interview_and_says_when_the_thank_you_is_due(folder: Folder) -> None:
+    before = folder.schedule.read_bytes()
+    start = next_week()
+    result = folder.run(
+        *ADD,
+        *("--start", start.strftime("%Y-%m-%dT%H:%M"), "--end", "11:30"),
+        *("--interviewer", "Lee Park <lee@acme.example>", "--lead", "LEE@acme.example"),
+        *("--notes", "dana@acme.example=asked how I would cut on-call load"),
+        *("--highlight", 'the "event sourcing" move', "--contact", "Sam Lee <sam@acme.example>"),
+        *("--timezone", "America/Chicago", "--expect-response-by", "2099-01-15"),
+    )
+    assert result.exit_code == 0, result.output
+    new_id = f"acme-corp-backend-engineer-{start.date().isoformat()}"
+    due = local(start + timedelta(hours=1, minutes=30) + timedelta(hours=24), NY)
+    assert f"added {new_id} to {folder.schedule}" in result.stdout
+    assert f"thank-you to Dana Smith <dana@acme.example>: due {due}" in result.stdout
+    assert folder.schedule.read_bytes().startswith(before)  # comments and all
+    added = load_schedule(folder.schedule, default_tz=NY)[-1]
+    assert (added.id, added.format, added.timezone) == (
+        new_id,
+        "panel",
+        ZoneInfo("America/Chicago"),
+    )
+    assert (added.start, added.end - added.start) == (start, timedelta(minutes=90))
+    assert added.lead.email == "lee@acme.example" and added.highlights == (
+        'the "event sourcing" move',
+    )
+    assert added.interviewers[0].notes == "asked how I would cut on-call load"
+    assert [c.name for c in added.contacts] == ["Sam Lee"]
+    assert added.expect_response_by == datetime(
+        2099, 1, 15, 9, 0, tzinfo=ZoneInfo("America/Chicago")
+    )
+
+
+def test_add_in_a_terminal_asks_for_what_is_missing(folder: Folder) -> None:
+    start = next_week().strftime("%Y-%m-%dT%H:%M")
+    answers = [
+        "Globex",  # company
+        "Platform Engineer",  # role
+        "next friday",  # start: not a date, asked again
+        start,
+        DANA,  # the first interviewer
+        "lee@acme.example",  # another: no name, asked again
+        "Lee Park <lee@acme.example>",
+        "",  # no more interviewers
+        "the migration to Kubernetes",  # a point to mention
+    ]
+    result = folder.run("add", "--interactive", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert (
+        "is not a date and time" in result.output and "is not a name and address" in result.output
+    )
+    added = load_schedule(folder.schedule, default_tz=NY)[-1]
+    assert (added.company, added.role, added.format) == ("Globex", "Platform Engineer", "panel")
+    assert [p.email for p in added.interviewers] == ["dana@acme.example", "lee@acme.example"]
+    assert added.highlights == ("the migration to Kubernetes",)
+
+
+def test_add_without_a_terminal_names_the_missing_flag(folder: Folder) -> None:
+    before = folder.schedule.read_bytes()
+    result = folder.run("add", "--company", "Acme Corp", "--interviewer", DANA)
+    assert result.exit_code == 2
+    assert 'missing --role: give it like --role "Backend Engineer"' in result.output
+    assert folder.schedule.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--start", "tomorrow"], "Invalid value for '--start'"),
+        (["--start", "2099-01-01"], "is not a date and time"),  # a date alone: when?
+        (["--start", "2099-01-01T10:00", "--company", "Acme\nCorp"], "holds a line break"),
+        (["--start", "2099-01-01T10:00", "--interviewer", "dana@x.example"], "'--interviewer'"),
+        (["--start", "2099-01-01T10:00", "--timezone", "Mars/Base"], "'--timezone'"),
+        (["--start", "2099-01-01T10:00", "--duration", "2bd"], "'--duration'"),
+        (["--start", "2099-01-01T10:00", "--id", "Acme Onsite"], "'--id'"),
+        (["--start", "2099-01-01T10:00", "--notes", "kim@acme.example=hi"], "--notes kim@acme"),
+        (["--start", "2099-01-01T10:00", "--lead", "kim@acme.example"], "--lead kim@acme"),
+        (["--start", "2099-01-01T10:00", "--end", "09:00"], "--end 09:00 is not after --start"),
+        (["--start", "2099-01-01T10:00", "--end", "11:00", "--duration", "1h"], "not both"),
+    ],
+)
+def test_add_refuses_a_bad_flag_naming_it(folder: Folder, flags: list[str], message: str) -> None:
+    before = folder.schedule.read_bytes()
+    result = folder.run(*ADD, *flags)
+    assert (result.exit_code, message in result.output) == (2, True), result.output
+    assert folder.schedule.read_bytes() == before
+
+
+def test_add_refuses_an_id_already_taken(folder: Folder) -> None:
+    result = folder.run(*ADD, "--start", "2099-01-01T10:00", "--id", "acme-backend-onsite")
+    assert result.exit_code == 1
+    assert "already has an interview with id 'acme-backend-onsite'" in result.stderr
+    assert "choose another --id" in result.stderr
+
+
+def test_adding_the_same_interview_twice_is_refused(folder: Folder) -> None:
+    assert folder.run(*ADD, "--start", "2099-01-01T10:00").exit_code == 0
+    again = folder.run(*ADD, "--start", "2099-01-01T10:00")
+    assert again.exit_code == 1 and "already has this interview" in again.stderr
+    assert len(folder.interviews()) == 3
+
+
+def test_add_dry_run_prints_the_toml_and_writes_nothing(folder: Folder) -> None:
+    before = folder.schedule.read_bytes()
+    result = folder.run(*ADD, "--start", "2099-01-01T10:00-08:00", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('[[interview]]\nid = "acme-corp-backend-engineer-2099-01-01"')
+    assert "start = 2099-01-01T10:00:00-08:00\n" in result.stdout
+    assert folder.schedule.read_bytes() == before
+
+
+def test_add_leaves_a_broken_schedule_alone(folder: Folder) -> None:
+    broken = folder.schedule.read_bytes() + b"\n[[interview]]\nid = 3\n"
+    folder.schedule.write_bytes(broken)
+    result = folder.run(*ADD, "--start", "2099-01-01T10:00")
+    assert result.exit_code == 1 and "fix them first" in result.stderr
+    assert f"{folder.schedule}:" in result.stderr  # the problem names the file and line
+    assert folder.schedule.read_bytes() == broken
+
+
+# --- import-ics -----------------------------------------------------------------------------------
+
+INVITE = """\
+BEGIN:VCALENDAR
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+VERSION:2.0
+METHOD:REQUEST
+BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+DTSTART;TZID=Europe/Berlin:{day}T100000
+DTEND;TZID=Europe/Berlin:{day}T110000
+ORGANIZER;CN=Greta Recruiter:mailto:greta@initech.example
+UID:abc123@google.com
+ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;CN=Greta Recruiter:mailto:greta@i
+ nitech.example
+ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;CN=Omar Haddad:mailto:omar@initec
+ h.example
+ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=alex@example.com
+ :mailto:alex@example.com
+SUMMARY:{summary}
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def invite(folder: Folder, summary: str = "Interview: Data Engineer – Initech") -> Path:
+    day = next_week().strftime("%Y%m%d")
+    path = folder.root / "invite.ics"
+    path.write_bytes(INVITE.format(day=day, summary=summary).replace("\n", "\r\n").encode())
+    return path
+
+
+def test_import_ics_adds_the_invite_once(folder: Folder) -> None:
+    path = invite(folder)
+    first = folder.run("import-ics", str(path), "--organizer-is-contact")
+    assert first.exit_code == 0, first.output
+    new_id = f"initech-data-engineer-{next_week().date().isoformat()}"
+    assert f"added {new_id}" in first.stdout
+    assert "thank-you to Omar Haddad <omar@initech.example>: due" in first.stdout
+    assert "tip: add highlights" in first.stdout
+    added = load_schedule(folder.schedule, default_tz=NY)[-1]
+    assert [p.email for p in added.interviewers] == ["omar@initech.example"]
+    assert [p.email for p in added.contacts] == ["greta@initech.example"]
+    assert added.format == "one-on-one" and added.timezone == ZoneInfo("Europe/Berlin")
+    again = folder.run("import-ics", str(path), "--organizer-is-contact")
+    assert again.exit_code == 0
+    assert f"already in the schedule as {new_id}" in again.stdout
+    assert "nothing to add" in again.stdout and len(folder.interviews()) == 3
+
+
+def test_import_ics_dry_run_prints_the_toml(folder: Folder) -> None:
+    before = folder.schedule.read_bytes()
+    result = folder.run("import-ics", str(invite(folder)), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert 'company = "Initech"\nrole = "Data Engineer"\n' in result.stdout
+    assert result.stdout.count("[[interview.interviewer]]") == 2  # the organizer too
+    assert folder.schedule.read_bytes() == before
+
+
+def test_import_ics_asks_for_company_and_role_it_cannot_tell(folder: Folder) -> None:
+    path = invite(folder, summary="Catch-up")
+    refused = folder.run("import-ics", str(path))
+    assert refused.exit_code == 1
+    assert "cannot import" in refused.stderr and "--company" in refused.stderr
+    flags = ["--company", "Initech", "--role", "Data Engineer"]
+    assert folder.run("import-ics", str(path), *flags).exit_code == 0
+    assert load_schedule(folder.schedule, default_tz=NY)[-1].company == "Initech"
+
+
+def test_import_ics_reads_standard_input(folder: Folder) -> None:
+    data = invite(folder).read_text(encoding="utf-8")
+    result = folder.run("import-ics", "-", "--dry-run", input=data)
+    assert result.exit_code == 0, result.output
+    assert 'company = "Initech"' in result.stdout
+
+
+def test_import_ics_of_a_missing_file_is_a_usage_error(folder: Folder) -> None:
+    result = folder.run("import-ics", str(folder.root / "nope.ics"))
+    assert result.exit_code == 2 and "nope.ics" in result.output
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drafted(folder: Folder) -> Folder:
+    """An interview that ended yesterday, its thank-you drafted by one pass."""
+    end = yesterday()
+    folder.schedule.write_text(
+        interview_toml("acme", end=end, people=[("Dana Smith", "dana@acme.com")]), "utf-8"
+    )
+    assert folder.run("run", "--once").exit_code == 0
+    return folder
+
+
+def test_export_csv_has_a_row_per_step(drafted: Folder) -> None:
+    result = drafted.run("export")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["interview"], r["step"], r["state"]) for r in rows] == [
+        ("acme", "thank_you", "awaiting-approval"),
+        ("acme", "followup-1", "planned"),
+        ("acme", "followup-2", "planned"),
+    ]
+    assert {(r["company"], r["role"], r["to"]) for r in rows} == {
+        ("Acme Corp", "Senior Backend Engineer", "dana@acme.com")
+    }
+    start = yesterday() - timedelta(hours=1)
+    assert abs(datetime.fromisoformat(rows[0]["interview_start"]) - start) < timedelta(minutes=1)
+
+
+def test_export_json_matches_the_csv(drafted: Folder) -> None:
+    as_csv = list(csv.DictReader(io.StringIO(drafted.run("export").stdout)))
+    as_json = json.loads(drafted.run("export", "--format", "json").stdout)
+    assert json.loads(drafted.run("export", "--json").stdout) == as_json
+    assert [{k: v or "" for k, v in item.items()} for item in as_json] == as_csv
+
+
+def test_export_works_while_the_schedule_is_broken(drafted: Folder) -> None:
+    drafted.schedule.write_text("[[interview]]\nid = \n", "utf-8")
+    result = drafted.run("export", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "exporting the last recorded state" in result.stderr
+    rows = json.loads(result.stdout)
+    assert ("acme", "thank_you", "awaiting-approval") in {
+        (r["interview"], r["step"], r["state"]) for r in rows
+    }
+    assert {r["company"] for r in rows} == {None}

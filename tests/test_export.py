@@ -1,0 +1,99 @@
+"""Export rows: one per step, with the interview's company, role and start, as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from followup_mailer.export import COLUMNS, ExportRow, export_rows, to_csv, to_json
+from followup_mailer.model import Interview, Person, State
+from followup_mailer.views import Row
+
+NY = ZoneInfo("America/New_York")
+START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+ACME = Interview(
+    "acme",
+    "Acme Corp",
+    "Backend Engineer",
+    START,
+    START + timedelta(hours=1),
+    interviewers=(Person("Dana Smith", "dana@acme.com"),),
+)
+
+
+def row(interview: str, step: str, state: State, **times: datetime | None) -> Row:
+    return Row(
+        interview=interview,
+        step=step,
+        to="dana@acme.com",
+        state=state,
+        due=times.get("due"),
+        sent_at=times.get("sent_at"),
+        thread_id="t1",
+        draft_id="",
+        message_id="<m1@example.com>",
+        reason="waits until the thank_you is sent" if step != "thank_you" else "",
+        warnings=(),
+    )
+
+
+ROWS = [
+    row("acme", "thank_you", State.SENT, due=START + timedelta(days=1), sent_at=START),
+    row("acme", "followup-1", State.PLANNED),
+    row("removed-one", "thank_you", State.CANCELLED),  # no longer in the schedule
+]
+
+
+def exported() -> list[ExportRow]:
+    return export_rows(ROWS, [ACME])
+
+
+def test_rows_carry_company_role_and_start_of_their_interview() -> None:
+    sent, nudge, removed = exported()
+    assert (sent.company, sent.role, sent.interview_start) == (
+        "Acme Corp",
+        "Backend Engineer",
+        START,
+    )
+    assert (nudge.step, nudge.state, nudge.reason) == (
+        "followup-1",
+        State.PLANNED,
+        "waits until the thank_you is sent",
+    )
+    assert (removed.company, removed.role, removed.interview_start) == ("", "", None)
+
+
+def test_csv_has_a_header_and_one_line_per_step_in_your_timezone() -> None:
+    lines = list(csv.DictReader(io.StringIO(to_csv(exported(), NY))))
+    assert tuple(lines[0]) == COLUMNS
+    assert [(line["interview"], line["step"], line["state"]) for line in lines] == [
+        ("acme", "thank_you", "sent"),
+        ("acme", "followup-1", "planned"),
+        ("removed-one", "thank_you", "cancelled"),
+    ]
+    assert lines[0]["interview_start"] == "2026-11-20T14:00:00-05:00"
+    assert lines[0]["sent_at"] == "2026-11-20T14:00:00-05:00"
+    assert lines[1]["due"] == "" and lines[2]["company"] == ""
+
+
+def test_json_is_a_list_of_objects_with_nulls_for_unknowns() -> None:
+    data = json.loads(to_json(exported(), NY))
+    assert [tuple(item) for item in data] == [COLUMNS] * 3
+    assert data[0]["due"] == "2026-11-21T14:00:00-05:00" and data[0]["reason"] is None
+    assert data[2]["company"] is None and data[2]["interview_start"] is None
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    sneaky = replace(ACME, company='=HYPERLINK("http://x")', role="+1")
+    (line,) = csv.DictReader(io.StringIO(to_csv(export_rows(ROWS[:1], [sneaky]), NY)))
+    assert line["company"] == '\'=HYPERLINK("http://x")' and line["role"] == "'+1"
+    assert json.loads(to_json(export_rows(ROWS[:1], [sneaky]), NY))[0]["role"] == "+1"
+
+
+def test_no_steps_is_a_header_alone_or_an_empty_list() -> None:
+    assert to_csv([], NY) == ",".join(COLUMNS) + "\n"
+    assert json.loads(to_json([], NY)) == []
