@@ -102,7 +102,7 @@ def classify(
     content_type: str = "",
 ) -> Classified:
     """Classify a message from its headers (and text, when available) for the stop rules."""
-    fields = {name.lower(): _decoded(value) for name, value in headers.items()}
+    fields = {name.lower(): decoded(value) for name, value in headers.items()}
     if sender(fields) in {address.lower() for address in own}:
         return Classified(Kind.OWN)
     if looks_like_bounce(fields, content_type):
@@ -268,9 +268,9 @@ def _content(value: str) -> Message:
     return holder
 
 
-def _decoded(value: object) -> str:
-    """Return a header value as text, decoding RFC 2047 words a backend left encoded."""
-    text = str(value)
+def decoded(value: object) -> str:
+    """Return a header value as text: encoded words decoded, folding undone."""
+    text = " ".join(str(value).split())
     if "=?" not in text:
         return text
     try:

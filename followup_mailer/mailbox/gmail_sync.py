@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import errors as email_errors
 from email import policy
-from email.header import decode_header, make_header
 from email.parser import BytesParser
 from email.utils import getaddresses
 from typing import Any, Protocol
@@ -36,6 +35,7 @@ from followup_mailer.mailbox.classify import (
     AUTO_HEADERS,
     Classified,
     classify,
+    decoded,
     looks_like_bounce,
     message_date,
     message_text,
@@ -88,7 +88,7 @@ class Fetched:
     def of(cls, resource: Mapping[str, Any]) -> Fetched:
         headers: dict[str, str] = {}
         for item in resource.get("payload", {}).get("headers", []):
-            headers.setdefault(str(item["name"]).lower(), _decoded(str(item["value"])))
+            headers.setdefault(str(item["name"]).lower(), decoded(item["value"]))
         millis = int(resource.get("internalDate") or 0)
         return cls(
             id=str(resource["id"]),
@@ -307,14 +307,3 @@ def _raw_text(raw: str) -> str:
         return message_text(BytesParser(policy=policy.default).parsebytes(data))
     except _JUNK:
         return ""
-
-
-def _decoded(value: str) -> str:
-    """Return a header value as text: RFC 2047 words decoded, folding undone."""
-    text = " ".join(value.split())
-    if "=?" not in text:
-        return text
-    try:
-        return str(make_header(decode_header(text)))
-    except (ValueError, LookupError, UnicodeError):
-        return text
