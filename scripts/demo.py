@@ -98,7 +98,9 @@ def show_drafts(maildir: Path) -> None:
         print(f"\n  To: {message['To']}\n  Subject: {message['Subject']}")
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
-        print(textwrap.indent(text.strip(), "  | "))
+        # paragraphs are single lines in the message (mail clients wrap them); wrap them here
+        shown = [textwrap.fill(line, width=84) if line else "" for line in text.strip().split("\n")]
+        print(textwrap.indent("\n".join(shown), "  | ", lambda line: True))
 
 
 def main() -> None:
