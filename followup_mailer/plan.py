@@ -34,18 +34,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from followup_mailer.config import Settings
+from followup_mailer.history import History
 from followup_mailer.model import (
     REJECTION,
     THANK_YOU,
     Facts,
     Format,
     Interview,
-    Kind,
     Outcome,
     Person,
     Phase,
     Record,
-    Seen,
     State,
     followup_number,
     followup_step,
@@ -129,16 +128,9 @@ class _InterviewPlanner:
         self.now = now.astimezone(UTC)
         self.settings = settings
         self.records = facts.records
+        self.history = History(interview, facts)
         self.outcome = facts.outcomes.get(interview.id, interview.outcome)
         self.calendar = settings.calendar(interview.timezone)
-        self.seen = sorted(
-            (s for s in facts.seen if self._concerns(s)), key=lambda s: (s.date, s.mailbox_id)
-        )
-        self.first_sent = min((r.sent_at for r in self._sent(THANK_YOU) if r.sent_at), default=None)
-        self.reply = next((s for s in self.seen if self._is_reply(s)), None)
-        self.replied_key = self._answered_key(self.reply) if self.reply else ""
-        self.bounced = {a: s for s in self.seen if s.kind is Kind.BOUNCE for a in self._failed(s)}
-        self.bounced_keys = {self._bounced_key(a, s) for a, s in self.bounced.items()}
 
     # --- the steps of the interview -------------------------------------------------
 
@@ -175,13 +167,14 @@ class _InterviewPlanner:
 
     def _created(self, base: StepPlan, record: Record) -> StepPlan:
         state, reason = _created_state(record), record.reason
-        if state is State.SENT and record.key == self.replied_key:
+        if state is State.SENT and record.key == self.history.replied_key:
             # a human answered this message
-            state, reason = State.REPLIED, f"reply from {self.reply.sender}" if self.reply else ""
-        elif state is State.SENT and record.key in self.bounced_keys:
+            reply = self.history.reply
+            state, reason = State.REPLIED, f"reply from {reply.sender}" if reply else ""
+        elif state is State.SENT and record.key in self.history.bounced_keys:
             # the delivery to this recipient failed
             state, reason = State.BOUNCED, "delivery failed (bounce)"
-        elif state is State.AWAITING_APPROVAL and self.reply and record.step != THANK_YOU:
+        elif state is State.AWAITING_APPROVAL and self.history.reply and record.step != THANK_YOU:
             # a draft still waits though they answered: the user should not send it
             reason = "they replied: delete this draft instead of sending it"
         return replace(base, state=state, due=record.due, reason=reason)
@@ -208,13 +201,14 @@ class _InterviewPlanner:
             return "outcome: rejected"
         if is_nudge and self.outcome is not Outcome.PENDING:
             return f"outcome: {self.outcome}"
-        if is_nudge and self.reply is not None:
+        if is_nudge and self.history.reply is not None:
             return "replied"
         if is_nudge and self._declined_before(step, person):
             return "you deleted the draft it would follow"
-        if email in self.bounced:
+        if email in self.history.bounced:
             return "bounced"
-        if self._wrote_by_hand(email, step):
+        since = self.interview.end if step == THANK_YOU else self.history.first_sent
+        if since is not None and self.history.wrote_by_hand(email, since):
             return "you wrote to them yourself"
         return ""
 
@@ -245,7 +239,7 @@ class _InterviewPlanner:
         if own is not None:
             return own
         # a contact: the first thank-you of the interview that was sent
-        return min(self._sent(THANK_YOU), key=lambda r: r.sent_at or self.now, default=None)
+        return self.history.first_sent_of(THANK_YOU)
 
     def _declined_before(self, step: str, person: Person) -> bool:
         previous = self._previous_record(followup_number(step), person)
@@ -259,12 +253,7 @@ class _InterviewPlanner:
 
     def _after_return_date(self, due: datetime, since: datetime) -> datetime:
         """Push a nudge past the return date an auto-reply gave."""
-        returns = [
-            s.return_date
-            for s in self.seen
-            if s.kind is Kind.AUTO and s.return_date and s.date >= since
-        ]
-        return max([_utc(due), *map(_utc, returns)])
+        return max([_utc(due), *map(_utc, self.history.return_dates(since))])
 
     def _timed(self, base: StepPlan, due: datetime) -> StepPlan:
         """Place a step in time: planned, waiting for the window, or due now."""
@@ -291,99 +280,11 @@ class _InterviewPlanner:
         """Return the thread a step replies in ("" for a new thread)."""
         if base.step == THANK_YOU:
             return ""
-        if self.interview.thread:
-            return self.interview.thread
-        ours = [
-            r
-            for r in self.records.values()
-            if r.interview == self.interview.id
-            and r.recipient == base.to
-            and r.thread_id
-            and r.phase is Phase.SENT
-        ]
-        latest = max(ours, key=lambda r: r.sent_at or self.now, default=None)
-        return latest.thread_id if latest else ""
-
-    # --- facts about the interview ------------------------------------------------------
+        # the recruiter thread when given, else where we last wrote to them ("": a new one)
+        return self.interview.thread or self.history.last_thread_with(base.to)
 
     def _key(self, step: str, person: Person) -> str:
         return step_key(self.interview.id, step, person.email)
-
-    def _sent(self, step: str) -> list[Record]:
-        return [
-            r
-            for r in self.records.values()
-            if r.interview == self.interview.id
-            and r.step == step
-            and r.phase is Phase.SENT
-            and r.sent_at is not None
-        ]
-
-    def _threads(self) -> set[str]:
-        ours = {r.thread_id for r in self.records.values() if r.interview == self.interview.id}
-        return (ours | {self.interview.thread}) - {""}
-
-    def _concerns(self, seen: Seen) -> bool:
-        """Tell whether a message observed in the mailbox is about this interview."""
-        addresses = {p.email.lower() for p in self.interview.people}
-        if seen.kind is Kind.OWN:
-            return bool(addresses & set(seen.recipients))
-        domain = seen.sender.rpartition("@")[2]
-        return (
-            seen.sender in addresses
-            or domain in self.interview.domains
-            or seen.thread_id in self._threads()
-        )
-
-    def _is_reply(self, seen: Seen) -> bool:
-        return (
-            seen.kind is Kind.HUMAN and self.first_sent is not None and seen.date > self.first_sent
-        )
-
-    def _answered_key(self, reply: Seen) -> str:
-        """Return the key of the sent step a reply answers: in its thread, else the latest."""
-        sent = [
-            r
-            for r in self.records.values()
-            if r.interview == self.interview.id
-            and r.phase is Phase.SENT
-            and r.sent_at is not None
-            and r.sent_at < reply.date
-        ]
-        in_thread = [r for r in sent if r.thread_id and r.thread_id == reply.thread_id]
-        latest = max(in_thread or sent, key=lambda r: r.sent_at or reply.date, default=None)
-        return latest.key if latest else ""
-
-    def _failed(self, bounce: Seen) -> tuple[str, ...]:
-        """Return who a bounce is about: the addresses it names, else its thread's recipient."""
-        if bounce.bounced:
-            return bounce.bounced
-        return tuple(
-            r.recipient
-            for r in self.records.values()
-            if r.interview == self.interview.id and r.thread_id == bounce.thread_id
-        )
-
-    def _bounced_key(self, address: str, bounce: Seen) -> str:
-        """Return the key of the message to `address` that bounced: the last sent before it."""
-        sent = [
-            r
-            for r in self.records.values()
-            if r.interview == self.interview.id
-            and r.recipient == address
-            and r.phase is Phase.SENT
-            and r.sent_at is not None
-            and r.sent_at <= bounce.date
-        ]
-        latest = max(sent, key=lambda r: r.sent_at or bounce.date, default=None)
-        return latest.key if latest else ""
-
-    def _wrote_by_hand(self, email: str, step: str) -> bool:
-        """Tell whether the user wrote to this person themselves since it mattered."""
-        since = self.interview.end if step == THANK_YOU else self.first_sent
-        return since is not None and any(
-            s.kind is Kind.OWN and email in s.recipients and s.date > since for s in self.seen
-        )
 
 
 def _utc(moment: datetime) -> datetime:
