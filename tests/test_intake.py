@@ -15,18 +15,15 @@ from hypothesis import strategies as st
 
 from followup_mailer.errors import UserError
 from followup_mailer.intake import (
-    IcsImport,
-    IcsOptions,
     ScheduleFile,
     append_interviews,
     base_id,
-    guess_company_and_role,
-    import_ics,
     interview_toml,
     read_schedule_file,
     toml_string,
     unique_id,
 )
+from followup_mailer.invites import IcsImport, IcsOptions, guess_company_and_role, import_ics
 from followup_mailer.model import Format, Interview, Outcome, Person
 from followup_mailer.schedule import parse_schedule
 
@@ -108,7 +105,10 @@ def interviews(draw: st.DrawFn) -> Interview:
         company=draw(names),
         role=draw(names),
         start=start,
-        end=start + draw(st.timedeltas(timedelta(minutes=1), timedelta(days=2))),
+        # elapsed time: wall-clock addition could end before the start across a DST change
+        end=(
+            start.astimezone(UTC) + draw(st.timedeltas(timedelta(minutes=1), timedelta(days=2)))
+        ).astimezone(start.tzinfo),
         timezone=draw(st.sampled_from([None, BERLIN])),
         format=draw(st.sampled_from(Format)),
         highlights=tuple(draw(st.lists(st.text(), max_size=3))),
