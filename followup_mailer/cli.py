@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,67 +17,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from followup_mailer import __version__, checks, views
-from followup_mailer import auth as signin
-from followup_mailer import service as services
-from followup_mailer.apply import Writer
-from followup_mailer.cli_more import add, export, import_ics
-from followup_mailer.compose import Sender
-from followup_mailer.config import Settings, config_path, load_settings
+from followup_mailer.cli_add import add
+from followup_mailer.cli_auth import auth
+from followup_mailer.cli_import_export import export, import_ics
+from followup_mailer.cli_service import service
 from followup_mailer.errors import FollowupError, UserError
 from followup_mailer.mailbox import open_mailbox
-from followup_mailer.model import Interview, Outcome
+from followup_mailer.model import Outcome
 from followup_mailer.notify import SecretFilter, log_formatter
 from followup_mailer.reconcile import current_plan, run_pass, save_plan
-from followup_mailer.schedule import load_schedule
-from followup_mailer.store import Store
-from followup_mailer.tokens import TokenStore, token_store
+from followup_mailer.session import Session, now_utc, pass_session, writer_for
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("followup_mailer")
-
-
-class Session:
-    """What every command shares: where the config is, loaded on first use."""
-
-    def __init__(self, config: Path | None) -> None:
-        self.config_path = config_path(config, os.environ)
-        self._settings: Settings | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(self.config_path)
-        return self._settings
-
-    def schedule(self) -> tuple[Interview, ...]:
-        settings = self.settings
-        return load_schedule(settings.schedule.path, default_tz=settings.account.timezone)
-
-    def store(self) -> Store:
-        return Store.open(self.settings.state_dir)
-
-    def writer(self) -> Writer:
-        return writer_for(self.settings)
-
-    def token_store(self) -> TokenStore:
-        settings = self.settings
-        return token_store(
-            kind=settings.gmail.token_store,
-            account=settings.account.email,
-            state_dir=settings.state_dir,
-        )
-
-
-def writer_for(settings: Settings) -> Writer:
-    """Return what renders messages for these settings."""
-    account = settings.account
-    sender = Sender(account.name, account.email, settings.signature.lines)
-    return Writer(sender, settings.templates_dir, settings.lint)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class _Group(click.Group):
@@ -113,9 +66,6 @@ def setup_logging(verbose: int, quiet: int, *, base: int = logging.WARNING) -> N
     libraries = level if verbose >= 3 else max(level, logging.WARNING)
     logging.basicConfig(level=libraries, handlers=[handler], force=True)
     logging.getLogger("followup_mailer").setLevel(level)
-
-
-pass_session = click.make_pass_decorator(Session)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -346,155 +296,9 @@ def _print_pass(
         show("nothing to do right now; `followup-mailer plan` shows what comes next")
 
 
-# Signing in -------------------------------------------------------------------------------------
-
-
-@main.group()
-def auth() -> None:
-    """Sign in to Gmail and manage the stored token (see docs/auth.md)."""
-
-
-@auth.command()
-@click.option(
-    "--no-browser",
-    is_flag=True,
-    help="Print the sign-in address and read back the address the browser ends on (over SSH).",
-)
-@pass_session
-def login(session: Session, no_browser: bool) -> None:
-    """Sign in with Google and store the token (in the keyring, or a 0600 file)."""
-    saved = signin.login(
-        settings=session.settings,
-        store=session.token_store(),
-        now=now_utc(),
-        browser=not no_browser,
-        ask=lambda prompt: str(click.prompt(prompt, prompt_suffix=": ")),
-        say=click.echo,
-    )
-    _print_saved(saved)
-
-
-@auth.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@pass_session
-def auth_import(session: Session, file: Path) -> None:
-    """Store an authorized-user JSON (refresh_token, client_id, client_secret) made elsewhere."""
-    saved = signin.import_token(
-        settings=session.settings,
-        store=session.token_store(),
-        path=file,
-        now=now_utc(),
-        say=click.echo,
-    )
-    _print_saved(saved)
-    click.echo(f"{file} is no longer needed; delete it so the token exists in one place only.")
-
-
-@auth.command()
-@pass_session
-def logout(session: Session) -> None:
-    """Remove the stored token from this machine."""
-    store, account = session.token_store(), session.settings.account.email
-    if not signin.logout(store):
-        click.echo(f"No token was stored for {account} in the {store.where}.")
-        return
-    click.echo(f"Removed the token for {account} from the {store.where}.")
-    click.echo(
-        "Google keeps listing followup-mailer among your account's connected apps until you "
-        "remove it at https://myaccount.google.com/connections"
-    )
-
-
-def _print_saved(saved: signin.Saved) -> None:
-    click.echo(f"Stored the token for {saved.account} in the {saved.where}.")
-    if saved.consented_at is not None:
-        end = _date(saved.consented_at + signin.TESTING_LIFETIME)
-        click.echo(
-            f'If your OAuth app is still in "Testing", Google ends this sign-in on {end}; '
-            'publish it "In production" to keep it (docs/auth.md).'
-        )
-
-
-@auth.command("status")
-@click.option("--offline", is_flag=True, help="Do not ask Google whether the token still works.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@pass_session
-def auth_status(session: Session, offline: bool, as_json: bool) -> None:
-    """Show the account, the token store, scopes and consent date (never the token)."""
-    settings = session.settings
-    found = signin.status(
-        settings=settings, store=session.token_store(), now=now_utc(), check=not offline
-    )
-    if as_json:
-        click.echo(json.dumps(found.as_json(), indent=2))
-    else:
-        click.echo(_auth_text(found, settings.delivery.backend))
-    if not found.signed_in:
-        sys.exit(1)
-
-
-def _date(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M %Z") if when else "unknown"
-
-
-def _auth_text(found: signin.Status, backend: str) -> str:
-    """Lay out `auth status` for people."""
-    lines = [f"account      {found.account}", f"token store  {found.where}"]
-    if found.token_account or found.scopes or found.check != "not checked" or found.signed_in:
-        lines += [
-            f"token for    {found.token_account or 'unknown'}",
-            f"scopes       {', '.join(found.scopes) or 'not recorded'}",
-            f"consent      {_date(found.consented_at)}",
-            f"stored       {_date(found.stored_at)}",
-            f"check        {found.check}",
-        ]
-    if backend != "gmail":
-        lines.append(f'note: [delivery] backend = "{backend}": Gmail is not used until "gmail"')
-    return "\n".join(lines + [f"note: {note}" for note in found.notes])
-
-
-# The background service --------------------------------------------------------------------------
-
-
-@main.group()
-def service() -> None:
-    """Run the daemon in the background: a systemd user unit (Linux) or a LaunchAgent (macOS)."""
-
-
-def _host() -> services.Host:
-    places = services.Places.for_user(Path.home(), os.environ)
-    return services.Host(platform=sys.platform, places=places, uid=os.getuid())
-
-
-@service.command("install")
-@pass_session
-def service_install(session: Session) -> None:
-    """Write and start the service that runs `followup-mailer run` with this config."""
-    session.schedule()  # a broken config or schedule would stop the service at once
-    command = services.current_command(session.settings.path)
-    _print_service(services.install(_host(), command))
-
-
-@service.command("uninstall")
-def service_uninstall() -> None:
-    """Stop the service and remove its file."""
-    _print_service(services.uninstall(_host()))
-
-
-@service.command("status")
-def service_status() -> None:
-    """Show whether the service is installed and running, and where its logs are."""
-    _print_service(services.status(_host()))
-
-
-def _print_service(report: services.Report) -> None:
-    for line in report.lines:
-        click.echo(line)
-    if report.todo:
-        click.echo("\nTo finish, run:\n" + "\n".join(f"  {command}" for command in report.todo))
-    if report.failed:
-        raise UserError("the service manager refused: " + "; ".join(report.failed))
-
+# Signing in and the background service.
+main.add_command(auth)
+main.add_command(service)
 
 # Commands that add interviews to the schedule or export the pipeline.
 main.add_command(add)

@@ -3,8 +3,8 @@
 A token is an "authorized user" mapping: refresh_token, client_id,
 client_secret, and optionally token, expiry, scopes, and our own notes
 (`account`, `consented_at`, `stored_at`). One entry per account: keyring
-service "followup-mailer", username = the account address; or
-`<state dir>/tokens/<account>.json`.
+service "followup-mailer", username = the account address (keyring_store.py);
+or `<state dir>/tokens/<account>.json`.
 
 The token is never printed or logged: every secret value a store hands out is
 remembered, and notify.SecretFilter blanks those values out of every log line.
@@ -18,22 +18,18 @@ import logging
 import os
 import stat
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from followup_mailer.apply import faultpoint
 from followup_mailer.errors import AuthError
 from followup_mailer.notify import remember_secrets
 
-SERVICE = "followup-mailer"
 REQUIRED_KEYS = ("refresh_token", "client_id", "client_secret")
 NOTES = ("account", "consented_at")  # kept across saves of the same grant (e.g. refreshes)
-KEYRING_TIMEOUT = 10.0  # seconds: a keyring stuck on an unseen unlock prompt must not hang us
 STALE_TEMP = 60.0  # seconds after which a temp file left by a killed writer is removed
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -217,160 +213,11 @@ def _remove_stale_temps(path: Path) -> None:
             continue
 
 
-# The keyring store -----------------------------------------------------------------------------
-
-
-class KeyringTokenStore:
-    """The OS keyring (Secret Service, macOS Keychain, Windows Credential Locker)."""
-
-    name = "keyring"
-
-    def __init__(self, account: str, *, timeout: float = KEYRING_TIMEOUT) -> None:
-        self.account = account
-        self.timeout = timeout
-
-    @property
-    def where(self) -> str:
-        backend = _timed(backend_name, self.timeout)
-        return f"OS keyring ({backend}), service {SERVICE!r}, entry {self.account!r}"
-
-    def load(self) -> dict[str, Any] | None:
-        text = self._call("get_password")
-        if not text:
-            return None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise AuthError(
-                f"the keyring entry {SERVICE}/{self.account} is not a token; "
-                "run `followup-mailer auth login` again"
-            ) from None
-        if not isinstance(data, dict):
-            return None
-        remember_secrets(data)
-        return data
-
-    def save(self, token: Mapping[str, Any]) -> None:
-        token = _with_notes(token, _quietly(self.load))
-        remember_secrets(token)
-        self._call("set_password", json.dumps(token, sort_keys=True))
-
-    def delete(self) -> bool:
-        if self.load() is None:
-            return False
-        self._call("delete_password")
-        return True
-
-    def _call(self, operation: str, *args: str) -> Any:
-        """Run one keyring operation on a usable backend, within the timeout."""
-
-        def call() -> Any:
-            import keyring
-
-            usable_backend()
-            return getattr(keyring, operation)(SERVICE, self.account, *args)
-
-        return _timed(call, self.timeout)
-
-
-def backend_name() -> str:
-    """Return the dotted name of the keyring backend in use (what PYTHON_KEYRING_BACKEND takes)."""
-    import keyring
-    from keyring.backends import chainer
-
-    backend = keyring.get_keyring()
-    if isinstance(backend, chainer.ChainerBackend) and backend.backends:
-        backend = backend.backends[0]  # the chain stores with its first backend
-    return f"{type(backend).__module__}.{type(backend).__qualname__}"
-
-
-def usable_backend() -> None:
-    """Raise AuthError unless the keyring backend really stores secrets, safely."""
-    import keyring
-    from keyring.backends import chainer, fail, null
-
-    backend = keyring.get_keyring()
-    name = backend_name()
-    if isinstance(backend, fail.Keyring | null.Keyring):
-        raise AuthError(no_keyring_message(name, "no usable keyring"))
-    first = backend.backends[0] if isinstance(backend, chainer.ChainerBackend) else backend
-    if first.priority < 1 and not _chosen_on_purpose():
-        # keyring picked a non-recommended (plain-text) backend on its own
-        raise AuthError(
-            no_keyring_message(name, "only a non-recommended backend that keeps secrets in a file")
-            + f"; to use it anyway on purpose, set PYTHON_KEYRING_BACKEND={name}"
-        )
-
-
-def _chosen_on_purpose() -> bool:
-    """Tell whether the user named a backend (environment or keyringrc), as keyring reads it."""
-    from keyring.util import platform_
-
-    config = platform_.config_root() / "keyringrc.cfg"
-    return bool(os.environ.get("PYTHON_KEYRING_BACKEND")) or config.exists()
-
-
-_in_flight: list[threading.Thread] = []  # a keyring call that never returned (at most one)
-
-
-def _timed(call: Callable[[], T], timeout: float) -> T:
-    """Run a keyring call in a daemon thread; give up after `timeout` seconds with AuthError."""
-    if _in_flight and _in_flight[0].is_alive():
-        raise AuthError(_hang_message(timeout))
-    _in_flight.clear()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as error:
-            box["error"] = error
-
-    thread = threading.Thread(target=target, name="keyring", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        _in_flight.append(thread)
-        raise AuthError(_hang_message(timeout))
-    error = box.get("error")
-    if isinstance(error, AuthError):
-        raise error
-    if isinstance(error, Exception):
-        # NoKeyringError, KeyringLocked, InitError, D-Bus failures: all "cannot be used"
-        detail = f"{type(error).__name__}: {error}"
-        raise AuthError(no_keyring_message(_safe_backend_name(), detail)) from None
-    if error is not None:
-        raise error
-    value: T = box["value"]
-    return value
-
-
-def _safe_backend_name() -> str:
-    try:
-        return backend_name()
-    except Exception:  # naming the backend must not hide the error being reported
-        return "unknown"
-
-
-def _hang_message(timeout: float) -> str:
-    return no_keyring_message(
-        _safe_backend_name(),
-        f"no answer within {timeout:g} s; it may be waiting for an unlock prompt nobody can see",
-    )
-
-
-def no_keyring_message(backend: str, detail: str) -> str:
-    """Explain that the keyring cannot be used, and the two ways out."""
-    return (
-        f"the OS keyring cannot be used (backend {backend}: {detail or 'unavailable'}). "
-        "Either unlock or start a keyring (on a desktop: log in to your session; over SSH: "
-        "run inside `dbus-run-session` with gnome-keyring unlocked), or set "
-        '`token_store = "file"` under [gmail] in config.toml to keep the token in a 0600 file'
-    )
-
-
 def token_store(*, kind: str, account: str, state_dir: Path) -> TokenStore:
     """Return the store the config asks for."""
+    # imported here, not at the top: the keyring store builds on this module
+    from followup_mailer.keyring_store import KeyringTokenStore
+
     if kind == "file":
         return FileTokenStore(state_dir / "tokens" / f"{account.lower()}.json")
     return KeyringTokenStore(account.lower())

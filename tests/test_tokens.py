@@ -20,8 +20,9 @@ from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]  # untyped
 
 from followup_mailer.errors import AuthError
+from followup_mailer.keyring_store import KeyringTokenStore
 from followup_mailer.notify import redact, remember_secrets
-from followup_mailer.tokens import FileTokenStore, KeyringTokenStore, TokenWatch
+from followup_mailer.tokens import FileTokenStore, TokenWatch
 from tests.e2e import COMMAND, Workspace
 from tests.fakegmail import FakeGmail
 

@@ -1,0 +1,63 @@
+"""What every command shares: the config, loaded on first use; the clock and the writer."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from followup_mailer.apply import Writer
+from followup_mailer.compose import Sender
+from followup_mailer.config import Settings, config_path, load_settings
+from followup_mailer.model import Interview
+from followup_mailer.schedule import load_schedule
+from followup_mailer.store import Store
+from followup_mailer.tokens import TokenStore, token_store
+
+
+class Session:
+    """What every command shares: where the config is, loaded on first use."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config_path = config_path(config, os.environ)
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def schedule(self) -> tuple[Interview, ...]:
+        settings = self.settings
+        return load_schedule(settings.schedule.path, default_tz=settings.account.timezone)
+
+    def store(self) -> Store:
+        return Store.open(self.settings.state_dir)
+
+    def writer(self) -> Writer:
+        return writer_for(self.settings)
+
+    def token_store(self) -> TokenStore:
+        settings = self.settings
+        return token_store(
+            kind=settings.gmail.token_store,
+            account=settings.account.email,
+            state_dir=settings.state_dir,
+        )
+
+
+def writer_for(settings: Settings) -> Writer:
+    """Return what renders messages for these settings."""
+    account = settings.account
+    sender = Sender(account.name, account.email, settings.signature.lines)
+    return Writer(sender, settings.templates_dir, settings.lint)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+pass_session = click.make_pass_decorator(Session)
