@@ -62,7 +62,8 @@ def _render_all(
 ) -> dict[str, Composed]:
     rendered: dict[str, Composed] = {}
     for step in steps:
-        if step.state is State.CANCELLED or (records.get(step.key) or _blank).created:
+        record = records.get(step.key)
+        if step.state is State.CANCELLED or (record is not None and record.created):
             continue
         try:
             composed = render(step, interview, writer, _previous(step, rendered, records), now)
@@ -155,17 +156,10 @@ def preview(
     planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
     chosen = _choose(planned, interview_id, to, step)
     records = store.records()
-    rendered: dict[str, Composed] = {}
-    for earlier in planned:
-        if earlier.interview == interview_id and earlier.to == chosen.to and earlier != chosen:
-            if earlier.key in records and records[earlier.key].message_id:
-                continue
-            try:
-                rendered[earlier.key] = render(earlier, interview, writer, None, now)
-            except TemplateError:
-                continue
-        if earlier == chosen:
-            break
+    # the steps before it are rendered as check renders them, so its `previous` is the same
+    mine = [p for p in planned if p.interview == interview_id]
+    earlier = mine[: mine.index(chosen)]
+    rendered = _render_all(earlier, interview, writer, records, now, CheckReport())
     composed = render(chosen, interview, writer, _previous(chosen, rendered, records), now)
     return _as_text(chosen, composed)
 
@@ -198,6 +192,3 @@ def _as_text(step: StepPlan, composed: Composed) -> str:
 def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     return part.get_content() if part is not None else ""
-
-
-_blank = Record("", "", "", "")

@@ -242,3 +242,30 @@ def test_check_reports_a_broken_user_template_with_its_line(ws: Workspace) -> No
     checked = ws.run("check", check=False)
     assert checked.returncode == 1
     assert f"{templates / 'rejection.txt.j2'}:2" in checked.stderr
+
+
+def test_preview_prints_headers_then_body_then_the_lint(ws: Workspace) -> None:
+    shown = ws.run("preview", "acme").stdout.splitlines()
+    assert shown[:3] == [
+        "From: Alex Rivera <alex@example.com>",
+        "To: Dana Smith <dana@acme.com>",
+        "Subject: Thank you – Senior Backend Engineer interview at Acme Corp",
+    ]
+    assert shown[3] == "" and "Dana" in shown[4]
+    assert shown[-2:] == ["-- lint (thank_you to dana@acme.com) --", "all clear"]
+    assert ws.drafts() == []  # a preview creates nothing
+
+
+def test_preview_of_a_nudge_replies_to_the_message_sent(ws: Workspace) -> None:
+    ws.run("run", "--once")
+    approve(ws, ago=timedelta(hours=1))
+    ws.run("run", "--once")
+    sent = mailtools.read(ws.sent()[0])
+    shown = ws.run("preview", "acme", "--step", "followup-1").stdout
+    assert f"In-Reply-To: {sent['Message-ID']}" in shown
+    assert f"Subject: Re: {sent['Subject']}" in shown
+
+
+def test_preview_of_an_unknown_interview_names_the_known_ones(ws: Workspace) -> None:
+    missing = ws.run("preview", "nope", check=False)
+    assert missing.returncode == 1 and "acme" in missing.stderr
