@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from followup_mailer.errors import AuthError
 from followup_mailer.notify import remember_secrets
-from followup_mailer.tokens import _quietly, _with_notes
+from followup_mailer.tokens import _quietly, _with_notes, parse_token
 
 SERVICE = "followup-mailer"
 KEYRING_TIMEOUT = 10.0  # seconds: a keyring stuck on an unseen unlock prompt must not hang us
@@ -40,17 +40,7 @@ class KeyringTokenStore:
         text = self._call("get_password")
         if not text:
             return None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise AuthError(
-                f"the keyring entry {SERVICE}/{self.account} is not a token; "
-                "run `followup-mailer auth login` again"
-            ) from None
-        if not isinstance(data, dict):
-            return None
-        remember_secrets(data)
-        return data
+        return parse_token(text, where=f"the keyring entry {SERVICE}/{self.account}")
 
     def save(self, token: Mapping[str, Any]) -> None:
         token = _with_notes(token, _quietly(self.load))

@@ -124,16 +124,13 @@ class FileTokenStore:
             return None
         make_private(self.path)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as error:
             raise AuthError(
                 f"cannot read the token file {self.path} ({type(error).__name__}); "
                 "run `followup-mailer auth login` again"
             ) from None
-        if not isinstance(data, dict):
-            return None
-        remember_secrets(data)
-        return data
+        return parse_token(text, where=f"the token file {self.path}")
 
     def save(self, token: Mapping[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -148,6 +145,18 @@ class FileTokenStore:
         except FileNotFoundError:
             return False
         return True
+
+
+def parse_token(text: str, *, where: str) -> dict[str, Any] | None:
+    """Read a stored token's JSON, and remember its secrets so no log line can show them."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise AuthError(f"{where} is not a token; run `followup-mailer auth login` again") from None
+    if not isinstance(data, dict):
+        return None
+    remember_secrets(data)
+    return data
 
 
 def _quietly(load: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
