@@ -19,9 +19,7 @@ import copy
 import logging
 import os
 import re
-import signal
 import socket
-import subprocess
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -52,12 +50,12 @@ from followup_mailer.mailbox.protocol import (
     ThreadTail,
     Watch,
 )
+from followup_mailer.mailbox.sendmail import hand_over
 from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
 
 DRAFTS, SENT, INBOX = "Drafts", "Sent", "INBOX"
 SEND_TIMEOUT = 60.0  # seconds a sendmail command may take before the outcome is unknown
 # sysexits.h codes by which sendmail refuses a message for good (bad address or data)
-_REFUSED_FOR_GOOD = {65: "EX_DATAERR", 67: "EX_NOUSER", 68: "EX_NOHOST"}
 # what a junk file (not a mail message) makes the email package raise
 _JUNK = (OSError, ValueError, LookupError, IndexError, TypeError, email_errors.MessageError)
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -154,7 +152,7 @@ class MaildirMailbox:
         if existing:
             return existing
         pending = self._write_pending(prepared.as_bytes())
-        self._hand_over(prepared.as_bytes(), pending)
+        hand_over(self._sendmail, prepared.as_bytes(), pending, timeout=self._timeout)
         filed = self._root / SENT / "new" / pending.name
         try:
             pending.replace(filed)
@@ -272,50 +270,6 @@ class MaildirMailbox:
             path.unlink(missing_ok=True)
             raise MailboxError(f"cannot write into {path.parent}: {error}") from error
         return path
-
-    def _hand_over(self, data: bytes, pending: Path) -> None:
-        """Run sendmail on data; remove `pending` only when the message certainly did not leave."""
-        try:
-            process = subprocess.Popen(
-                self._sendmail,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,  # so that a timeout can stop it and its children
-            )
-        except OSError as error:
-            pending.unlink(missing_ok=True)
-            command = self._sendmail[0]
-            raise Rejected(
-                f"cannot run {command!r} ({error}): check [delivery] sendmail"
-            ) from error
-        try:
-            _, stderr = process.communicate(data, timeout=self._timeout)
-        except (subprocess.TimeoutExpired, OSError) as error:
-            _stop(process)
-            raise OutcomeUnknown(f"sendmail did not finish ({error}); it may have sent") from error
-        if process.returncode < 0:
-            raise OutcomeUnknown(f"sendmail was killed by signal {-process.returncode}")
-        if process.returncode:
-            pending.unlink(missing_ok=True)
-            _refuse(process.returncode, stderr.decode(errors="replace").strip())
-
-
-def _refuse(code: int, detail: str) -> None:
-    """Raise the error for a sendmail exit code: Rejected for good, else MailboxError."""
-    why = f"sendmail refused the message (exit {code}): {detail[:300] or 'no details'}"
-    if code in _REFUSED_FOR_GOOD:
-        raise Rejected(f"{why} [{_REFUSED_FOR_GOOD[code]}]")
-    raise MailboxError(why)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill a sendmail command that ran too long, with its children, and reap it."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        process.kill()
-    process.wait()
 
 
 def _read(path: Path, folder: str) -> _File | None:
