@@ -6,9 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from followup_mailer.config import Settings, load_settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
+
+# Timings are measured by scripts/bench, not asserted: no per-example deadline, which would
+# only make the property tests flaky on a busy machine.
+settings.register_profile("followup-mailer", deadline=None)
+settings.load_profile("followup-mailer")
 
 BASE_CONFIG = {
     "account": {
