@@ -16,7 +16,6 @@ token changes, that is, until the user signs in again.
 from __future__ import annotations
 
 import fcntl
-import functools
 import logging
 import os
 import signal
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any, cast
+from typing import IO
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_RUNNING
@@ -37,7 +36,8 @@ from followup_mailer.apply import Writer
 from followup_mailer.config import Settings, load_settings
 from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.mailbox import open_mailbox
-from followup_mailer.mailbox.protocol import Mailbox, MailboxError
+from followup_mailer.mailbox.guarded import guard
+from followup_mailer.mailbox.protocol import Mailbox
 from followup_mailer.model import Interview, State
 from followup_mailer.notify import Notifier, watchdog_interval
 from followup_mailer.reconcile import PassReport, run_pass
@@ -118,39 +118,6 @@ class ClockJump:
         gained = (now[0] - self.last[0]) - (now[1] - self.last[1])
         self.last = now
         return gained if abs(gained) > self.tolerance else 0.0
-
-
-class Stopping(MailboxError):
-    """The daemon is stopping, so the call was not started (the next start makes it)."""
-
-
-class GuardedMailbox:
-    """The mailbox, refusing to start any call once the daemon is stopping.
-
-    It wraps every method of the Mailbox protocol, whatever they are, so a
-    method added to the protocol is guarded too.
-    """
-
-    def __init__(self, inner: Mailbox, stopping: threading.Event) -> None:
-        self._inner, self._stopping = inner, stopping
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._inner, name)
-        if not callable(method):
-            return method
-
-        @functools.wraps(method)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            if self._stopping.is_set():
-                raise Stopping(f"the daemon is stopping; {name} not started")
-            return method(*args, **kwargs)
-
-        return guarded
-
-
-def guard(mailbox: Mailbox, stopping: threading.Event) -> Mailbox:
-    """Return the mailbox behind a guard that starts no call once `stopping` is set."""
-    return cast(Mailbox, GuardedMailbox(mailbox, stopping))
 
 
 @dataclass(frozen=True, slots=True)
