@@ -9,29 +9,20 @@ again blindly.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from followup_mailer.compose import Composed, Previous, Sender, compose
+from followup_mailer.compose.lint import LintLimits
+from followup_mailer.compose.message import Composed, Previous, Sender, compose
 from followup_mailer.errors import AuthError, FollowupError
-from followup_mailer.lint import LintLimits
+from followup_mailer.faults import faultpoint
 from followup_mailer.mailbox.protocol import Mailbox, MailboxError, OutcomeUnknown, Rejected
 from followup_mailer.model import Interview, Person, Phase, Record, State
 from followup_mailer.plan import Create, StepPlan
 from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)
-
-FAULTPOINT_ENV = "FOLLOWUP_MAILER_FAULTPOINT"
-
-
-def faultpoint(name: str) -> None:
-    """Kill the process here when a crash test asks for it (FOLLOWUP_MAILER_FAULTPOINT=name)."""
-    if os.environ.get(FAULTPOINT_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ import jinja2
 from rich.table import Table
 
 from followup_mailer.apply import Writer, render
-from followup_mailer.compose import Composed, Previous, template_environment
-from followup_mailer.config import Settings
+from followup_mailer.compose.lint import Finding, LintLimits, lint_panel
+from followup_mailer.compose.message import Composed, Previous, template_environment
 from followup_mailer.errors import Problem, TemplateError, UserError
-from followup_mailer.lint import Finding, LintLimits, lint_panel
+from followup_mailer.intake.config import Settings
 from followup_mailer.model import THANK_YOU, Interview, Record, State
 from followup_mailer.plan import StepPlan
 from followup_mailer.reconcile import current_plan

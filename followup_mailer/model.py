@@ -100,6 +100,7 @@ class Kind(enum.StrEnum):
     AUTO = "auto"  # an auto-reply: the cadence continues
     BOUNCE = "bounce"  # a delivery failure: stops that recipient
     OWN = "own"  # written by the user by hand: stops nudges to its recipients
+    INVITE = "invite"  # a calendar invitation from the company: a next round, stops nudges
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,10 @@ class Seen:
     message_id: str = ""  # RFC 5322 Message-ID
     subject: str = ""
     bounced: tuple[str, ...] = ()  # for a bounce: the addresses that failed
-    return_date: datetime | None = None  # for an auto-reply: when they are back
+    # for a bounce: the key header values and Message-IDs of our message it returned
+    returned: tuple[str, ...] = ()
+    return_date: datetime | None = None  # for an auto-reply: the date it says they are back
+    organizer: str = ""  # for an invite: the organizer's lower-case address
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from followup_mailer.config import Settings
-from followup_mailer.history import History
+from followup_mailer.history import History, Index
+from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     REJECTION,
     THANK_YOU,
@@ -83,8 +83,9 @@ class StepPlan:
 def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
     """Decide the state of every step of every interview, and what to create now."""
     planned: list[StepPlan] = []
+    index = Index(facts)
     for interview in facts.interviews:
-        planned.extend(_InterviewPlanner(interview, facts, now, settings).steps())
+        planned.extend(_InterviewPlanner(interview, facts, index, now, settings).steps())
     scheduled = {p.interview for p in planned}
     for record in facts.records.values():
         if record.interview not in scheduled:
@@ -123,12 +124,14 @@ def _created_state(record: Record) -> State:
 class _InterviewPlanner:
     """Plans the steps of one interview; holds the facts about it so rules stay one-liners."""
 
-    def __init__(self, interview: Interview, facts: Facts, now: datetime, settings: Settings):
+    def __init__(
+        self, interview: Interview, facts: Facts, index: Index, now: datetime, settings: Settings
+    ):
         self.interview = interview
         self.now = now.astimezone(UTC)
         self.settings = settings
         self.records = facts.records
-        self.history = History(interview, facts)
+        self.history = History(interview, facts, index)
         self.outcome = facts.outcomes.get(interview.id, interview.outcome)
         self.calendar = settings.calendar(interview.timezone)
 
@@ -253,7 +256,8 @@ class _InterviewPlanner:
 
     def _after_return_date(self, due: datetime, since: datetime) -> datetime:
         """Push a nudge past the return date an auto-reply gave."""
-        return max([_utc(due), *map(_utc, self.history.return_dates(since))])
+        back = [_utc(s.return_date) for s in self.history.return_dates(since) if s.return_date]
+        return max([_utc(due), *back])
 
     def _timed(self, base: StepPlan, due: datetime) -> StepPlan:
         """Place a step in time: planned, waiting for the window, or due now."""

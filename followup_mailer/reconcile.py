@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from followup_mailer import apply
-from followup_mailer.config import Settings
+from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Watch
 from followup_mailer.model import Facts, Interview, Phase, Record, State
 from followup_mailer.plan import StepPlan, plan

@@ -63,6 +63,11 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: what a bounce returned (our key or Message-ID) and who organised an invitation
+    """
+    ALTER TABLE seen ADD COLUMN returned TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE seen ADD COLUMN organizer TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -231,7 +236,9 @@ class Store:
         with self.transaction() as db:
             for s in seen:
                 cursor = db.execute(
-                    "INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO seen (mailbox_id, kind, sender, recipients, date, thread_id,"
+                    " message_id, subject, bounced, return_date, returned, organizer)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (mailbox_id) DO NOTHING",
                     (
                         s.mailbox_id,
@@ -244,6 +251,8 @@ class Store:
                         s.subject,
                         json.dumps(s.bounced),
                         _iso(s.return_date),
+                        json.dumps(s.returned),
+                        s.organizer,
                     ),
                 )
                 added += cursor.rowcount
@@ -315,4 +324,6 @@ def _seen(row: sqlite3.Row) -> Seen:
         subject=values["subject"],
         bounced=tuple(json.loads(values["bounced"])),
         return_date=_time(values["return_date"]),
+        returned=tuple(json.loads(values["returned"])),
+        organizer=values["organizer"],
     )

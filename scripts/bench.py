@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from followup_mailer.config import load_settings
+from followup_mailer.intake.config import load_settings
 from followup_mailer.mailbox.gmail import Position, open_gmail
 from followup_mailer.mailbox.protocol import Watch
 from followup_mailer.model import Facts, Format, Interview, Person

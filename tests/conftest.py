@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from followup_mailer.config import Settings, load_settings
+from followup_mailer.intake.config import Settings, load_settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 
 # Timings are measured by scripts/bench, not asserted: no per-example deadline, which would

@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from followup_mailer.auth import COMPOSE, METADATA, READONLY
-from followup_mailer.tokens import FileTokenStore
+from followup_mailer.auth.signin import COMPOSE, METADATA, READONLY
+from followup_mailer.auth.tokens import FileTokenStore
 from tests.e2e import COMMAND, Workspace
 from tests.fakegmail import FakeGmail
 

@@ -14,12 +14,12 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from followup_mailer.cli import _Group, run, status
-from followup_mailer.cli_add import add
-from followup_mailer.cli_import_export import export, import_ics
-from followup_mailer.schedule import load_schedule
-from followup_mailer.session import Session
-from followup_mailer.views import local
+from followup_mailer.cli.add import add
+from followup_mailer.cli.context import Session
+from followup_mailer.cli.import_export import export, import_ics
+from followup_mailer.cli.main import _Group, run, status
+from followup_mailer.cli.views import local
+from followup_mailer.intake.schedule import load_schedule
 from tests.conftest import config_text
 from tests.e2e import interview_toml, yesterday
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.compose import Composed, Previous, Sender, compose
+from followup_mailer.compose.lint import LintLimits
+from followup_mailer.compose.message import Composed, Previous, Sender, compose
 from followup_mailer.errors import TemplateError
-from followup_mailer.lint import LintLimits
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 
 EST = timezone(timedelta(hours=-5))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.daemon import ClockJump
+from followup_mailer.daemon.loop import ClockJump
 from tests import mailtools
 from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
 from tests.fakegmail import FakeGmail

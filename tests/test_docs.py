@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from followup_mailer.cli import main
+from followup_mailer.cli.main import main
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -37,7 +37,7 @@ def test_the_readme_gives_the_two_commands() -> None:
 def test_the_readme_template_example_renders(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from followup_mailer.compose import Sender, compose
+    from followup_mailer.compose.message import Sender, compose
     from followup_mailer.model import Interview, Person
 
     example = README.split("```jinja\n", 1)[1].split("```", 1)[0]

@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from followup_mailer.export import COLUMNS, ExportRow, export_rows, to_csv, to_json
+from followup_mailer.cli.export_rows import COLUMNS, ExportRow, export_rows, to_csv, to_json
+from followup_mailer.cli.views import Row
 from followup_mailer.model import Interview, Person, State
-from followup_mailer.views import Row
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)

@@ -12,8 +12,9 @@ from pathlib import Path
 import httplib2  # type: ignore[import-untyped]  # ships no type information
 import pytest
 
+from followup_mailer.auth.tokens import token_store
+from followup_mailer.backends import open_mailbox
 from followup_mailer.errors import AuthError
-from followup_mailer.mailbox import open_mailbox
 from followup_mailer.mailbox.gmail import POSITION_NAME, GmailMailbox, Position, open_gmail
 from followup_mailer.mailbox.gmail_http import (
     Backoff,
@@ -24,7 +25,6 @@ from followup_mailer.mailbox.gmail_http import (
 from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Watch
 from followup_mailer.model import KEY_HEADER, Kind
 from followup_mailer.store import Store
-from followup_mailer.tokens import token_store
 from tests.conftest import MakeSettings, polled
 from tests.fakegmail import COMPOSE, READONLY, FakeGmail
 

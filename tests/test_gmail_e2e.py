@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from followup_mailer.auth.tokens import token_store
 from followup_mailer.model import KEY_HEADER
-from followup_mailer.tokens import token_store
 from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
 from tests.fakegmail import FakeGmail
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.compose import Composed, Previous, Sender, compose
-from followup_mailer.lint import lint_panel
+from followup_mailer.compose.lint import lint_panel
+from followup_mailer.compose.message import Composed, Previous, Sender, compose
 from followup_mailer.model import Format, Interview, Person, step_key
 
 GOLDEN = Path(__file__).parent / "golden"

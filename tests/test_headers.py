@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_mailer.compose import Composed, Previous, Sender, compose
-from followup_mailer.errors import TemplateError
-from followup_mailer.headers import (
+from followup_mailer.compose.headers import (
     check_header_values,
     parse_address,
     unsafe_reason,
     verify_round_trip,
 )
+from followup_mailer.compose.message import Composed, Previous, Sender, compose
+from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 
 SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",))

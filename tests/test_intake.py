@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from followup_mailer.errors import UserError
-from followup_mailer.intake import (
+from followup_mailer.intake.append import (
     ScheduleFile,
     append_interviews,
     base_id,
@@ -23,9 +23,9 @@ from followup_mailer.intake import (
     toml_string,
     unique_id,
 )
-from followup_mailer.invites import IcsImport, IcsOptions, guess_company_and_role, import_ics
+from followup_mailer.intake.invites import IcsImport, IcsOptions, guess_company_and_role, import_ics
+from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.model import Format, Interview, Outcome, Person
-from followup_mailer.schedule import parse_schedule
 
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_mailer.config import Settings
+from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     Facts,
     Format,

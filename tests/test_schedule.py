@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from followup_mailer.errors import ConfigError, Problem
+from followup_mailer.intake.schedule import load_schedule, parse_schedule
+from followup_mailer.intake.validate import KeyPath, find_line, key_lines
 from followup_mailer.model import Format, Interview, Outcome
-from followup_mailer.schedule import load_schedule, parse_schedule
-from followup_mailer.tomlpos import KeyPath, find_line, key_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_YORK = ZoneInfo("America/New_York")

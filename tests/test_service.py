@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer import service
+from followup_mailer.daemon import service
+from followup_mailer.daemon.service import Host, Places, Ran
 from followup_mailer.errors import UserError
-from followup_mailer.service import Host, Places, Ran
 from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
 
 DANA = ("Dana Smith", "dana@acme.com")

@@ -19,10 +19,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]  # untyped
 
+from followup_mailer.auth.keyring_store import KeyringTokenStore
+from followup_mailer.auth.tokens import FileTokenStore, TokenWatch
 from followup_mailer.errors import AuthError
-from followup_mailer.keyring_store import KeyringTokenStore
-from followup_mailer.notify import redact, remember_secrets
-from followup_mailer.tokens import FileTokenStore, TokenWatch
+from followup_mailer.logs import redact, remember_secrets
 from tests.e2e import COMMAND, Workspace
 from tests.fakegmail import FakeGmail
 

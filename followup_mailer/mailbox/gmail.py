@@ -22,6 +22,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
+from followup_mailer.auth.tokens import check_token
 from followup_mailer.errors import AuthError, FollowupError
 from followup_mailer.mailbox import gmail_sync
 from followup_mailer.mailbox.classify import classify
@@ -36,7 +37,6 @@ from followup_mailer.mailbox.gmail_http import (
 from followup_mailer.mailbox.gmail_sync import HEADERS, HISTORY_TYPES, Fetched
 from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Poll, ThreadTail, Watch
 from followup_mailer.model import Kind, Placed
-from followup_mailer.tokens import check_token
 
 log = logging.getLogger(__name__)
 

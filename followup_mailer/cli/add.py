@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from followup_mailer import intake, timing
-from followup_mailer.cli_intake import (
+from followup_mailer import timing
+from followup_mailer.cli.context import Session
+from followup_mailer.cli.intake import (
     _Asker,
     _day_or_moment,
     _interview_id,
@@ -26,9 +27,9 @@ from followup_mailer.cli_intake import (
     _zone,
 )
 from followup_mailer.errors import UserError
+from followup_mailer.intake import append as intake
+from followup_mailer.intake.schedule import DEFAULT_LENGTH, RESPONSE_HOUR
 from followup_mailer.model import Format, Interview, Person
-from followup_mailer.schedule import DEFAULT_LENGTH, RESPONSE_HOUR
-from followup_mailer.session import Session
 
 # --- add ----------------------------------------------------------------------------------------
 

@@ -24,9 +24,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from followup_mailer import timing
-from followup_mailer.model import Format, Interview, Outcome, Person
-from followup_mailer.timing import BadValue
-from followup_mailer.tomlpos import (
+from followup_mailer.intake.validate import (
     BOOLEAN,
     DATETIME,
     DAY_OR_DATETIME,
@@ -42,6 +40,8 @@ from followup_mailer.tomlpos import (
     read_text,
     suggest,
 )
+from followup_mailer.model import Format, Interview, Outcome, Person
+from followup_mailer.timing import BadValue
 
 E = TypeVar("E", bound=enum.StrEnum)
 DEFAULT_LENGTH = timedelta(hours=1)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from followup_mailer import service as services
+from followup_mailer.cli.context import Session, pass_session
+from followup_mailer.daemon import service as services
 from followup_mailer.errors import UserError
-from followup_mailer.session import Session, pass_session
 
 
 @click.group()

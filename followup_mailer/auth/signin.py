@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from followup_mailer.config import Settings
+from followup_mailer.auth.tokens import TokenStore, check_token
 from followup_mailer.errors import AuthError
-from followup_mailer.notify import remember_secrets
-from followup_mailer.tokens import TokenStore, check_token
+from followup_mailer.intake.config import Settings
+from followup_mailer.logs import remember_secrets
 
 COMPOSE = "https://www.googleapis.com/auth/gmail.compose"
 READONLY = "https://www.googleapis.com/auth/gmail.readonly"

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from followup_mailer.auth import (
+from followup_mailer.auth.signin import (
     SCOPES,
     SIGN_IN,
     Ask,
@@ -29,10 +29,10 @@ from followup_mailer.auth import (
     _store,
     read_client,
 )
-from followup_mailer.config import Settings
+from followup_mailer.auth.tokens import TokenStore
 from followup_mailer.errors import AuthError
-from followup_mailer.notify import remember_secrets
-from followup_mailer.tokens import TokenStore
+from followup_mailer.intake.config import Settings
+from followup_mailer.logs import remember_secrets
 
 LOGIN_TIMEOUT = 300  # seconds to wait for the browser to come back
 

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 from followup_mailer import timing
-from followup_mailer.lint import LintLimits
-from followup_mailer.timing import BadValue, Calendar, Duration, SendWindow
-from followup_mailer.tomlpos import (
+from followup_mailer.compose.lint import LintLimits
+from followup_mailer.intake.validate import (
     BOOLEAN,
     INTEGER,
     STRING,
@@ -32,6 +31,7 @@ from followup_mailer.tomlpos import (
     read_text,
     suggest,
 )
+from followup_mailer.timing import BadValue, Calendar, Duration, SendWindow
 
 APP_NAME = "followup-mailer"
 ENV_CONFIG = "FOLLOWUP_MAILER_CONFIG"

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from followup_mailer.auth.tokens import write_private
 from followup_mailer.errors import UserError
-from followup_mailer.tokens import write_private
 
 UNIT = "followup-mailer.service"
 LABEL = "local.followup-mailer"

@@ -19,9 +19,9 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from followup_mailer import timing
 from followup_mailer.errors import Problem, UserError
-from followup_mailer.intake import base_id, duplicate_of, later, same_meeting, unique_id
+from followup_mailer.intake.append import base_id, duplicate_of, later, same_meeting, unique_id
+from followup_mailer.intake.schedule import DEFAULT_LENGTH
 from followup_mailer.model import Format, Interview, Person
-from followup_mailer.schedule import DEFAULT_LENGTH
 from followup_mailer.timing import BadValue
 
 _NOT_PEOPLE = {"ROOM", "RESOURCE", "GROUP"}  # calendar users that receive no thank-you

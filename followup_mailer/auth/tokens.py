@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from followup_mailer.apply import faultpoint
 from followup_mailer.errors import AuthError
-from followup_mailer.notify import remember_secrets
+from followup_mailer.faults import faultpoint
+from followup_mailer.logs import remember_secrets
 
 REQUIRED_KEYS = ("refresh_token", "client_id", "client_secret")
 NOTES = ("account", "consented_at")  # kept across saves of the same grant (e.g. refreshes)
@@ -225,7 +225,7 @@ def _remove_stale_temps(path: Path) -> None:
 def token_store(*, kind: str, account: str, state_dir: Path) -> TokenStore:
     """Return the store the config asks for."""
     # imported here, not at the top: the keyring store builds on this module
-    from followup_mailer.keyring_store import KeyringTokenStore
+    from followup_mailer.auth.keyring_store import KeyringTokenStore
 
     if kind == "file":
         return FileTokenStore(state_dir / "tokens" / f"{account.lower()}.json")

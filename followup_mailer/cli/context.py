@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from followup_mailer.apply import Writer
-from followup_mailer.compose import Sender
-from followup_mailer.config import Settings, config_path, load_settings
+from followup_mailer.auth.tokens import TokenStore, token_store
+from followup_mailer.compose.message import Sender
+from followup_mailer.intake.config import Settings, config_path, load_settings
+from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.model import Interview
-from followup_mailer.schedule import load_schedule
 from followup_mailer.store import Store
-from followup_mailer.tokens import TokenStore, token_store
 
 
 class Session:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from followup_mailer import auth as signin
-from followup_mailer import auth_login
-from followup_mailer.session import Session, now_utc, pass_session
+from followup_mailer.auth import login as auth_login
+from followup_mailer.auth import signin
+from followup_mailer.cli.context import Session, now_utc, pass_session
 
 
 @click.group()

@@ -33,17 +33,17 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from followup_mailer.apply import Writer
-from followup_mailer.config import Settings, load_settings
+from followup_mailer.auth.tokens import TokenWatch, token_store
+from followup_mailer.backends import open_mailbox
+from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.errors import AuthError, FollowupError, UserError
-from followup_mailer.mailbox import open_mailbox
+from followup_mailer.intake.config import Settings, load_settings
+from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.mailbox.guarded import guard
 from followup_mailer.mailbox.protocol import Mailbox
 from followup_mailer.model import Interview, State
-from followup_mailer.notify import Notifier, watchdog_interval
 from followup_mailer.reconcile import PassReport, run_pass
-from followup_mailer.schedule import load_schedule
 from followup_mailer.store import Store
-from followup_mailer.tokens import TokenWatch, token_store
 
 log = logging.getLogger(__name__)
 

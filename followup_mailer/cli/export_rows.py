@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from followup_mailer.cli.views import Row
 from followup_mailer.model import Interview, State
-from followup_mailer.views import Row
 
 COLUMNS = (
     "interview",

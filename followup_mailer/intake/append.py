@@ -19,8 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from followup_mailer.errors import Problem, UserError
+from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.model import Interview, Person
-from followup_mailer.schedule import parse_schedule
 
 ID_PATTERN = re.compile(r"[a-z0-9._-]+")
 _ESCAPES = {

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from followup_mailer.auth.tokens import _quietly, _with_notes, parse_token
 from followup_mailer.errors import AuthError
-from followup_mailer.notify import remember_secrets
-from followup_mailer.tokens import _quietly, _with_notes, parse_token
+from followup_mailer.logs import remember_secrets
 
 SERVICE = "followup-mailer"
 KEYRING_TIMEOUT = 10.0  # seconds: a keyring stuck on an unseen unlock prompt must not hang us

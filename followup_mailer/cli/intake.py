@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from followup_mailer import intake, timing, views
+from followup_mailer import timing
+from followup_mailer.cli import views
+from followup_mailer.cli.context import Session, now_utc
+from followup_mailer.intake import append as intake
 from followup_mailer.model import THANK_YOU, Interview, Person
 from followup_mailer.reconcile import current_plan
-from followup_mailer.session import Session, now_utc
 from followup_mailer.timing import BadValue
 
 T = TypeVar("T")

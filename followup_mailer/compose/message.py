@@ -27,9 +27,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from followup_mailer import headers
+from followup_mailer.compose import headers
+from followup_mailer.compose.lint import HONORIFICS, Finding, LintLimits, lint
 from followup_mailer.errors import Problem, TemplateError
-from followup_mailer.lint import HONORIFICS, Finding, LintLimits, lint
 from followup_mailer.model import (
     FOLLOWUP_PREFIX,
     REJECTION,

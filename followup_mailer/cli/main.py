@@ -16,17 +16,18 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from followup_mailer import __version__, checks, views
-from followup_mailer.cli_add import add
-from followup_mailer.cli_auth import auth
-from followup_mailer.cli_import_export import export, import_ics
-from followup_mailer.cli_service import service
+from followup_mailer import __version__, checks
+from followup_mailer.backends import open_mailbox
+from followup_mailer.cli import views
+from followup_mailer.cli.add import add
+from followup_mailer.cli.auth import auth
+from followup_mailer.cli.context import Session, now_utc, pass_session, writer_for
+from followup_mailer.cli.import_export import export, import_ics
+from followup_mailer.cli.service import service
 from followup_mailer.errors import FollowupError, UserError
-from followup_mailer.mailbox import open_mailbox
+from followup_mailer.logs import SecretFilter, log_formatter
 from followup_mailer.model import Outcome
-from followup_mailer.notify import SecretFilter, log_formatter
 from followup_mailer.reconcile import current_plan, run_pass, save_plan
-from followup_mailer.session import Session, now_utc, pass_session, writer_for
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -261,7 +262,7 @@ def run(ctx: click.Context, once: bool) -> None:
     session: Session = ctx.obj
     settings = session.settings
     if not once:
-        from followup_mailer.daemon import Daemon, Shell
+        from followup_mailer.daemon.loop import Daemon, Shell
 
         setup_logging(*ctx.meta["verbosity"], base=logging.INFO)
         shell = Shell(clock=now_utc, writer_for=writer_for, environ=os.environ)

@@ -6,13 +6,15 @@ from typing import IO
 
 import click
 
-from followup_mailer import export as exporting
-from followup_mailer import intake, invites, views
-from followup_mailer.cli_intake import _one, _report_added, _text
+from followup_mailer.cli import export_rows as exporting
+from followup_mailer.cli import views
+from followup_mailer.cli.context import Session, now_utc
+from followup_mailer.cli.intake import _one, _report_added, _text
 from followup_mailer.errors import UserError
+from followup_mailer.intake import append as intake
+from followup_mailer.intake import invites
 from followup_mailer.model import Interview
 from followup_mailer.reconcile import current_plan
-from followup_mailer.session import Session, now_utc
 
 # --- import-ics ---------------------------------------------------------------------------------
 

@@ -1,0 +1,54 @@
+"""Opens the mailbox backend the config asks for (the one place that wires settings to it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from followup_mailer.errors import UserError
+from followup_mailer.intake.config import Settings
+from followup_mailer.mailbox.protocol import Mailbox
+from followup_mailer.store import Store
+
+
+def open_mailbox(
+    settings: Settings, *, clock: Callable[[], datetime], store: Store | None = None
+) -> Mailbox:
+    """Return the backend the config asks for.
+
+    The Gmail backend keeps its history position in the ledger: in `store` when
+    given, else in its own connection to the state directory's ledger.
+    """
+    delivery = settings.delivery
+    if delivery.backend == "maildir":
+        from followup_mailer.mailbox.maildir import MaildirMailbox
+
+        return MaildirMailbox(delivery.maildir, sendmail=delivery.sendmail, clock=clock)
+    if delivery.backend == "gmail":
+        return _open_gmail(settings, clock=clock, store=store or Store.open(settings.state_dir))
+    raise UserError(
+        f'{settings.path}: [delivery] backend = "{delivery.backend}" is not available; '
+        'use backend = "gmail" or "maildir"'
+    )
+
+
+def _open_gmail(settings: Settings, *, clock: Callable[[], datetime], store: Store) -> Mailbox:
+    """Open Gmail with the stored token, the configured endpoints and the ledger's position."""
+    from followup_mailer.auth.tokens import token_store
+    from followup_mailer.mailbox.gmail import POSITION_NAME, Position, open_gmail
+
+    tokens = token_store(
+        kind=settings.gmail.token_store,
+        account=settings.account.email,
+        state_dir=settings.state_dir,
+    )
+    return open_gmail(
+        load_token=tokens.load,
+        api_endpoint=settings.gmail.api_endpoint,
+        token_uri=settings.gmail.token_uri,
+        position=Position(
+            load=lambda: store.get(POSITION_NAME),
+            save=lambda value: store.put(POSITION_NAME, value),
+        ),
+        clock=clock,
+    )

@@ -1,0 +1,1 @@
+"""Messages: templates, headers built safely, and the lint."""

@@ -1,0 +1,1 @@
+"""The long-running shell around the pass: scheduling, signals, the service manager."""

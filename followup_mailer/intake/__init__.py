@@ -1,0 +1,1 @@
+"""What the user writes: config and schedule loading and validation, adding interviews."""
