@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 
-from followup_mailer.compose.lint import LintLimits
-from followup_mailer.compose.message import Composed, Previous, Sender, compose
+from followup_mailer.compose.message import Composed, Writer, render
+from followup_mailer.compose.parts import Previous
 from followup_mailer.errors import AuthError, FollowupError
 from followup_mailer.faults import faultpoint
 from followup_mailer.mailbox.protocol import Mailbox, MailboxError, OutcomeUnknown, Rejected
-from followup_mailer.model import Interview, Person, Phase, Record, State
+from followup_mailer.model import Interview, Phase, Record, State
 from followup_mailer.plan import Create, StepPlan
 from followup_mailer.store import Store
 
@@ -32,37 +31,6 @@ class Result:
     summary: str
     state: State | None = None
     reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Writer:
-    """What rendering a message needs besides the step."""
-
-    sender: Sender
-    templates_dir: Path | None
-    limits: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
-
-
-def render(
-    step: StepPlan, interview: Interview, writer: Writer, previous: Previous | None, now: datetime
-) -> Composed:
-    """Render the message of a step (raises TemplateError for bad templates or header values)."""
-    return compose(
-        sender=writer.sender,
-        interview=interview,
-        recipient=recipient_of(interview, step.to),
-        step=step.step,
-        key=step.key,
-        previous=previous,
-        date=now,
-        templates_dir=writer.templates_dir,
-        limits=writer.limits,
-    )
-
-
-def recipient_of(interview: Interview, email: str) -> Person:
-    """Return the person of an interview with this address."""
-    return next(p for p in interview.people if p.email.lower() == email)
 
 
 def previous_in(mailbox: Mailbox, thread_id: str, records: dict[str, Record]) -> Previous | None:
@@ -95,7 +63,9 @@ def create(
     except MailboxError as error:
         return Result(f"not created yet: {error}", State.PLANNED, f"will retry: {error}")
     try:
-        composed = render(step, interview, writer, previous, now)
+        composed = render(
+            writer, interview=interview, to=step.to, step=step.step, previous=previous, date=now
+        )
     except FollowupError as error:
         # nothing was created: the step shows failed until the schedule or template is fixed
         return Result(f"failed: {error}", State.FAILED, str(error))

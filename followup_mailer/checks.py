@@ -11,9 +11,9 @@ from pathlib import Path
 import jinja2
 from rich.table import Table
 
-from followup_mailer.apply import Writer, render
 from followup_mailer.compose.lint import Finding, LintLimits, lint_panel
-from followup_mailer.compose.message import Composed, Previous, template_environment
+from followup_mailer.compose.message import Composed, Writer, render, template_environment
+from followup_mailer.compose.parts import Previous
 from followup_mailer.errors import Problem, TemplateError, UserError
 from followup_mailer.intake.config import Settings
 from followup_mailer.model import THANK_YOU, Interview, Record, State
@@ -66,7 +66,7 @@ def _render_all(
         if step.state is State.CANCELLED or (record is not None and record.created):
             continue
         try:
-            composed = render(step, interview, writer, _previous(step, rendered, records), now)
+            composed = _render(step, interview, writer, _previous(step, rendered, records), now)
         except TemplateError as error:
             report.problems.extend(error.problems or [Problem(interview.id, str(error))])
             continue
@@ -74,6 +74,14 @@ def _render_all(
         report.rendered += 1
         report.findings.extend((step, finding) for finding in composed.findings)
     return rendered
+
+
+def _render(
+    step: StepPlan, interview: Interview, writer: Writer, previous: Previous | None, now: datetime
+) -> Composed:
+    return render(
+        writer, interview=interview, to=step.to, step=step.step, previous=previous, date=now
+    )
 
 
 def _lint_panel(
@@ -160,7 +168,7 @@ def preview(
     mine = [p for p in planned if p.interview == interview_id]
     earlier = mine[: mine.index(chosen)]
     rendered = _render_all(earlier, interview, writer, records, now, CheckReport())
-    composed = render(chosen, interview, writer, _previous(chosen, rendered, records), now)
+    composed = _render(chosen, interview, writer, _previous(chosen, rendered, records), now)
     return _as_text(chosen, composed)
 
 

@@ -105,11 +105,16 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Person:
+    """An interviewer or a contact, as the schedule names them."""
+
     name: str
     email: str
     title: str = ""
-    notes: str = ""
+    notes: str = ""  # a personal point for this note, as the user jotted it
     lead: bool = False
+    addendum: str = ""  # a concern this person raised, or what was left out with them
+    greeting: str = ""  # how to address them ("Dr. Núñez"); "" builds it from the name
+    linkedin_connected: bool = False
 
     @property
     def first_name(self) -> str:
@@ -130,6 +135,7 @@ class Interview:
     expect_response_by: datetime | None = None
     thread: str = ""
     outcome: Outcome = Outcome.PENDING
+    uid: str = ""  # the calendar event's UID when it came from import-ics
     interviewers: tuple[Person, ...] = ()
     contacts: tuple[Person, ...] = ()
 

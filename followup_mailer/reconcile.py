@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from followup_mailer import apply
+from followup_mailer.compose.message import Writer
 from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Watch
 from followup_mailer.model import Facts, Interview, Phase, Record, State
@@ -47,7 +48,7 @@ def run_pass(
     interviews: tuple[Interview, ...],
     store: Store,
     mailbox: Mailbox,
-    writer: apply.Writer,
+    writer: Writer,
     now: datetime,
 ) -> PassReport:
     """Observe, plan, create what is due, and store every step's state."""

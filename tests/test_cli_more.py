@@ -17,7 +17,9 @@ from click.testing import CliRunner, Result
 from followup_mailer.cli.add import add
 from followup_mailer.cli.context import Session
 from followup_mailer.cli.import_export import export, import_ics
-from followup_mailer.cli.main import _Group, run, status
+from followup_mailer.cli.main import _Group
+from followup_mailer.cli.pipeline import status
+from followup_mailer.cli.run import run
 from followup_mailer.cli.views import local
 from followup_mailer.intake.schedule import load_schedule
 from tests.conftest import config_text

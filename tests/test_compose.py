@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.compose.lint import LintLimits
-from followup_mailer.compose.message import Composed, Previous, Sender, compose
+from followup_mailer.compose.message import Composed, compose
+from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 

@@ -15,7 +15,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 
 def commands(group: click.Group, prefix: str = "") -> list[str]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         found.append(prefix + name)
         if isinstance(command, click.Group):
             found += commands(command, prefix + name + " ")
@@ -37,7 +39,8 @@ def test_the_readme_gives_the_two_commands() -> None:
 def test_the_readme_template_example_renders(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from followup_mailer.compose.message import Sender, compose
+    from followup_mailer.compose.message import compose
+    from followup_mailer.compose.parts import Sender
     from followup_mailer.model import Interview, Person
 
     example = README.split("```jinja\n", 1)[1].split("```", 1)[0]

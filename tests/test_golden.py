@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.compose.lint import lint_panel
-from followup_mailer.compose.message import Composed, Previous, Sender, compose
+from followup_mailer.compose.message import Composed, compose
+from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.model import Format, Interview, Person, step_key
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -20,7 +20,8 @@ from followup_mailer.compose.headers import (
     unsafe_reason,
     verify_round_trip,
 )
-from followup_mailer.compose.message import Composed, Previous, Sender, compose
+from followup_mailer.compose.message import Composed, compose
+from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 

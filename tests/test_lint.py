@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.compose.lint import RULES, Finding, LintLimits, lint, lint_panel
-from followup_mailer.compose.message import Sender
+from followup_mailer.compose.parts import Sender
 from followup_mailer.model import Interview, Person
 
 SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))

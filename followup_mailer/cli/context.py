@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from followup_mailer.apply import Writer
 from followup_mailer.auth.tokens import TokenStore, token_store
-from followup_mailer.compose.message import Sender
+from followup_mailer.compose.message import Writer
+from followup_mailer.compose.parts import Sender
 from followup_mailer.intake.config import Settings, config_path, load_settings
 from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.model import Interview

@@ -29,7 +29,7 @@ from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import KEY_HEADER
 
 if TYPE_CHECKING:
-    from followup_mailer.compose.message import Previous, Sender
+    from followup_mailer.compose.parts import Previous, Sender
     from followup_mailer.model import Interview, Person
 
 SCHEDULE_FILE = "interviews.toml"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from followup_mailer.model import REJECTION, THANK_YOU, Interview, Person, followup_number
 
 if TYPE_CHECKING:
-    from followup_mailer.compose.message import Sender
+    from followup_mailer.compose.parts import Sender
 
 
 @dataclass(frozen=True, slots=True)

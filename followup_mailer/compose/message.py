@@ -29,6 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from followup_mailer.compose import headers
 from followup_mailer.compose.lint import HONORIFICS, Finding, LintLimits, lint
+from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import (
     FOLLOWUP_PREFIX,
@@ -37,6 +38,7 @@ from followup_mailer.model import (
     Interview,
     Person,
     followup_number,
+    step_key,
 )
 
 VARIANTS = 4  # distinct wordings in the default templates; a panel of up to four never repeats
@@ -46,20 +48,12 @@ _REPLY_PREFIX = re.compile(r"re\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class Sender:
-    name: str
-    email: str
-    signature: tuple[str, ...]  # contact lines, e.g. phone, LinkedIn
+class Writer:
+    """What rendering a message needs besides the step: who writes, their templates, the limits."""
 
-
-@dataclass(frozen=True, slots=True)
-class Previous:
-    """The message a nudge follows up on."""
-
-    subject: str
-    message_id: str
-    references: str
-    sent_at: datetime | None
+    sender: Sender
+    templates_dir: Path | None
+    limits: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +99,30 @@ def compose(
         limits=limits,
     )  # fmt: skip
     return Composed(message=message, findings=tuple(found))
+
+
+def render(
+    writer: Writer,
+    *,
+    interview: Interview,
+    to: str,
+    step: str,
+    previous: Previous | None,
+    date: datetime,
+) -> Composed:
+    """Render one step's message to the person of the interview with address `to`."""
+    recipient = next(p for p in interview.people if p.email.lower() == to.lower())
+    return compose(
+        sender=writer.sender,
+        interview=interview,
+        recipient=recipient,
+        step=step,
+        key=step_key(interview.id, step, recipient.email),
+        previous=previous,
+        date=date,
+        templates_dir=writer.templates_dir,
+        limits=writer.limits,
+    )
 
 
 def _raise_for(problems: list[Problem]) -> None:

@@ -32,9 +32,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from followup_mailer.apply import Writer
 from followup_mailer.auth.tokens import TokenWatch, token_store
 from followup_mailer.backends import open_mailbox
+from followup_mailer.compose.message import Writer
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.intake.config import Settings, load_settings

@@ -60,6 +60,9 @@ def _person_fields(*, with_lead: bool) -> dict[str, Field]:
         "email": Field(STRING, '"dana@acme.example"', required=True),
         "title": Field(STRING, '"Engineering Manager"', ""),
         "notes": Field(STRING, '"asked how I would cut on-call load"', ""),
+        "addendum": Field(STRING, '"I have since read your paper on sharding"', ""),
+        "greeting": Field(STRING, '"Dr. Núñez"', ""),
+        "linkedin_connected": Field(BOOLEAN, "true", False),
     }
     return fields | {"lead": Field(BOOLEAN, "true", False)} if with_lead else fields
 
@@ -80,6 +83,7 @@ _INTERVIEW = {
     "expect_response_by": Field(DAY_OR_DATETIME, "2026-11-27"),
     "thread": Field(STRING, '""', ""),
     "outcome": Field(STRING, '"pending"', "pending"),
+    "uid": Field(STRING, '""', ""),
     "interviewer": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("interviewer")),
     "contact": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("contact")),
 }
@@ -148,6 +152,7 @@ class _Reader:
             expect_response_by=self._response_by(values, zone, start, at),
             thread=values.get("thread", str, ""),
             outcome=_enum(values, "outcome", Outcome, at),
+            uid=values.get("uid", str, ""),
             interviewers=interviewers,
             contacts=self._people(values, "contact", at),
         )
@@ -252,6 +257,9 @@ def _person(values: Values, at: _Place) -> Person:
         title=values.get("title", str, ""),
         notes=values.get("notes", str, ""),
         lead=values.get("lead", bool, False),
+        addendum=values.get("addendum", str, ""),
+        greeting=values.get("greeting", str, ""),
+        linkedin_connected=values.get("linkedin_connected", bool, False),
     )
 
 

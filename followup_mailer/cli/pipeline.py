@@ -1,0 +1,87 @@
+"""`plan`, `status` and `outcome`: the timeline, the state of every step, and results."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from followup_mailer.cli import views
+from followup_mailer.cli.context import Session, now_utc, pass_session
+from followup_mailer.cli.output import detail, out, say, warn
+from followup_mailer.errors import UserError
+from followup_mailer.model import Outcome
+from followup_mailer.reconcile import current_plan, save_plan
+
+
+@click.command("plan")
+@click.option("--at", "at", type=click.DateTime(), help="Plan as if it were this time (local).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_session
+def plan_command(session: Session, at: datetime | None, as_json: bool) -> None:
+    """Show the timeline: what will happen when. Changes nothing."""
+    settings = session.settings
+    now = at.replace(tzinfo=settings.account.timezone) if at else now_utc()
+    interviews = session.schedule()
+    with session.store() as store:
+        planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
+        records = store.records()
+    if as_json:
+        data = [
+            row.as_json() | {"action": p.action.mode if p.action else None}
+            for p, row in zip(planned, views.rows(planned, records), strict=True)
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    out.print(views.timeline(planned, settings.account.timezone, now))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_session
+def status(session: Session, as_json: bool) -> None:
+    """Show each interview, recipient and step with its state and times."""
+    settings = session.settings
+    with session.store() as store:
+        records = store.records()
+        try:
+            planned = current_plan(
+                settings=settings, interviews=session.schedule(), store=store, now=now_utc()
+            )
+            items = views.rows(planned, records)
+        except UserError as error:
+            # the ledger still knows what happened; say the file is broken
+            warn(f"{error}; showing the last recorded state")
+            for problem in error.problems:
+                detail(str(problem))
+            items = views.ledger_rows(records)
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in items], indent=2))
+    elif items:
+        out.print(views.status_table(items, settings.account.timezone))
+    else:
+        say("Nothing yet: add interviews to the schedule, then `followup-mailer run`.")
+
+
+@click.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("value", metavar="OUTCOME", type=click.Choice([o.value for o in Outcome]))
+@pass_session
+def outcome(session: Session, interview_id: str, value: str) -> None:
+    """Record an interview's outcome (it overrides the schedule file's `outcome`)."""
+    settings = session.settings
+    interviews = session.schedule()
+    if interview_id not in {i.id for i in interviews}:
+        known = ", ".join(i.id for i in interviews) or "none"
+        raise UserError(
+            f"no interview {interview_id!r} in {settings.schedule.path} (known: {known})"
+        )
+    with session.store() as store:
+        store.set_outcome(interview_id, Outcome(value), now_utc())
+        planned = current_plan(settings=settings, interviews=interviews, store=store, now=now_utc())
+        save_plan(store, planned)
+    say(f"{interview_id}: outcome {value}")
+    for step in planned:
+        if step.interview == interview_id:
+            say(f"  {step.step:<11} {step.to:<28} {step.state}  {step.reason}")

@@ -1,0 +1,62 @@
+"""`run`: the daemon in the foreground, or one pass with --once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+
+from followup_mailer.backends import open_mailbox
+from followup_mailer.cli.context import Session, now_utc, writer_for
+from followup_mailer.cli.logging import setup_logging
+from followup_mailer.cli.output import say
+from followup_mailer.reconcile import run_pass
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.pass_context
+def run(ctx: click.Context, once: bool) -> None:
+    """Run the daemon in the foreground (or one pass with --once).
+
+    The daemon polls the mailbox every `[gmail] poll_interval`, wakes up when
+    a step is due, and re-reads the schedule when it changes. It logs to
+    stderr; stop it with Ctrl-C or SIGTERM.
+    """
+    session: Session = ctx.obj
+    settings = session.settings
+    if not once:
+        from followup_mailer.daemon.loop import Daemon, Shell
+
+        setup_logging(*ctx.meta["verbosity"], base=logging.INFO)
+        shell = Shell(clock=now_utc, writer_for=writer_for, environ=os.environ)
+        sys.exit(Daemon(settings, shell).run())
+    interviews = session.schedule()
+    with session.store() as store:
+        mailbox = open_mailbox(settings, clock=now_utc, store=store)
+        report = run_pass(
+            settings=settings,
+            interviews=interviews,
+            store=store,
+            mailbox=mailbox,
+            writer=session.writer(),
+            now=now_utc(),
+        )
+    _print_pass(report.created, report.approved, report.declined, report.new_messages)
+
+
+def _print_pass(
+    created: dict[str, str], approved: tuple[str, ...], declined: tuple[str, ...], new: int
+) -> None:
+    for key in approved:
+        say(f"approved  {key} (you sent the draft)")
+    for key in declined:
+        say(f"declined  {key} (draft deleted; it will not come back)")
+    for key, summary in created.items():
+        say(f"{summary:<9} {key}")
+    if new:
+        say(f"{new} new message(s) from the companies noted")
+    if not (created or approved or declined or new):
+        say("nothing to do right now; `followup-mailer plan` shows what comes next")

@@ -1,0 +1,25 @@
+"""The inputs of a message besides the interview: who writes it, and what it follows up on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The account holder as a message shows them: name, address, signature lines."""
+
+    name: str
+    email: str
+    signature: tuple[str, ...]  # contact lines, e.g. phone, LinkedIn
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The message a nudge follows up on."""
+
+    subject: str
+    message_id: str
+    references: str
+    sent_at: datetime | None
