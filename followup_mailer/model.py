@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 THANK_YOU = "thank_you"
 REJECTION = "rejection"
+STAY_IN_TOUCH = "stay_in_touch"  # an optional draft weeks after a rejection or a silent cadence
 FOLLOWUP_PREFIX = "followup-"
 
 KEY_HEADER = "X-Followup-Mailer-Key"
