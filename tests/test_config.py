@@ -35,11 +35,14 @@ SPEC_KEYS = {
     },
     "cadence": {
         "thank_you_after",
+        "thank_you_by",
         "followup_after",
         "followup_every",
         "max_followups",
         "rejection_note",
+        "stay_in_touch_after",
     },
+    "reminders": {"desktop", "email", "before_deadline"},
     "schedule": {"path", "watch"},
     "templates": {"dir"},
     "state": {"dir"},
@@ -94,12 +97,17 @@ def test_defaults_follow_the_spec(tmp_path: Path) -> None:
     assert delivery.send_window.text == "Mon-Fri 09:00-17:00"
     assert delivery.max_lateness == timedelta(hours=12)
     assert delivery.sendmail == ("/usr/sbin/sendmail", "-t", "-i")
-    assert (cadence.thank_you_after.fixed, cadence.followup_after.business_days) == (
+    assert (cadence.thank_you_after.fixed, cadence.thank_you_by) == (
+        timedelta(hours=2),
         timedelta(hours=24),
-        5,
     )
+    assert cadence.followup_after.business_days == 5
     assert (cadence.followup_every.business_days, cadence.max_followups) == (7, 2)
     assert cadence.rejection_note and settings.schedule.watch
+    assert cadence.stay_in_touch_after is None
+    reminders = settings.reminders
+    assert (reminders.desktop, reminders.email) == (True, False)
+    assert reminders.before_deadline == timedelta(hours=4)
     assert settings.schedule.path == tmp_path / "interviews.toml"
     assert settings.templates_dir is None
     assert settings.state_dir == default_state_dir()

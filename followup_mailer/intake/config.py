@@ -72,10 +72,19 @@ class Delivery:
 @dataclass(frozen=True, slots=True)
 class Cadence:
     thank_you_after: Duration
+    thank_you_by: timedelta  # a thank-you never waits for the send window past this mark
     followup_after: Duration
     followup_every: Duration
     max_followups: int
     rejection_note: bool
+    stay_in_touch_after: Duration | None  # None: no "stay in touch" draft
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    desktop: bool  # a desktop notification when drafts are ready or a thank-you is due soon
+    email: bool  # also a short note to your own address
+    before_deadline: timedelta  # remind again this long before a thank-you's thank_you_by mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,7 @@ class Settings:
     signature: Signature
     delivery: Delivery
     cadence: Cadence
+    reminders: Reminders
     schedule: ScheduleSettings
     templates_dir: Path | None
     state_dir: Path
@@ -137,11 +147,18 @@ _SCHEMA: dict[str, dict[str, Field]] = {
         "sendmail": _optional(STRING, "/usr/sbin/sendmail -t -i"),
     },
     "cadence": {
-        "thank_you_after": _optional(STRING, "24h"),
+        "thank_you_after": _optional(STRING, "2h"),
+        "thank_you_by": _optional(STRING, "24h"),
         "followup_after": _optional(STRING, "5bd"),
         "followup_every": _optional(STRING, "7bd"),
         "max_followups": _optional(INTEGER, 2),
         "rejection_note": _optional(BOOLEAN, True),
+        "stay_in_touch_after": _optional(STRING, ""),
+    },
+    "reminders": {
+        "desktop": _optional(BOOLEAN, True),
+        "email": _optional(BOOLEAN, False),
+        "before_deadline": _optional(STRING, "4h"),
     },
     "schedule": {"path": _optional(STRING, "interviews.toml"), "watch": _optional(BOOLEAN, True)},
     "templates": {"dir": _optional(STRING, "")},
@@ -226,6 +243,7 @@ class _Reader:
             signature=self._signature(),
             delivery=self._delivery(),
             cadence=self._cadence(),
+            reminders=self._reminders(),
             schedule=ScheduleSettings(
                 self._read("schedule", "path", self._required_path),
                 self._read("schedule", "watch", bool),
@@ -268,12 +286,27 @@ class _Reader:
         )
 
     def _cadence(self) -> Cadence:
+        after = self._read("cadence", "thank_you_after", timing.parse_duration)
+        by = self._read("cadence", "thank_you_by", _fixed)
+        if after.fixed > by:
+            fix = "make thank_you_by at least as long as thank_you_after"
+            message = f"is shorter than thank_you_after ({after})"
+            self.report.add(("cadence", "thank_you_by"), "cadence.thank_you_by", message, fix)
         return Cadence(
-            thank_you_after=self._read("cadence", "thank_you_after", timing.parse_duration),
+            thank_you_after=after,
+            thank_you_by=by,
             followup_after=self._read("cadence", "followup_after", timing.parse_duration),
             followup_every=self._read("cadence", "followup_every", timing.parse_duration),
             max_followups=self._read("cadence", "max_followups", _max_followups),
             rejection_note=self._read("cadence", "rejection_note", bool),
+            stay_in_touch_after=self._read("cadence", "stay_in_touch_after", _optional_duration),
+        )
+
+    def _reminders(self) -> Reminders:
+        return Reminders(
+            desktop=self._read("reminders", "desktop", bool),
+            email=self._read("reminders", "email", bool),
+            before_deadline=self._read("reminders", "before_deadline", _fixed),
         )
 
     def _gmail(self) -> GmailSettings:
@@ -338,6 +371,11 @@ def _fixed(text: str) -> timedelta:
     if duration.business_days:
         raise BadValue(f'"{text}" counts business days', 'write a fixed time, like "12h" or "60s"')
     return duration.fixed
+
+
+def _optional_duration(text: str) -> Duration | None:
+    """Read a duration, or None when the key is empty (the feature is off)."""
+    return timing.parse_duration(text) if text.strip() else None
 
 
 def _positive_fixed(text: str) -> timedelta:
