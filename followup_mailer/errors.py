@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 
 class FollowupError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose; exit_code is what the CLI exits with."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,10 @@ class History:
         self.bounced = {a: s for s in bounces for a in self._failed(s) if a in self.addresses}
         self.bounced_keys = {k for s in bounces for k in self._bounced_keys(s)}
 
+    def reply_after(self, moment: datetime) -> Seen | None:
+        """Return the first human reply after a moment, or None."""
+        return next((s for s in self.seen if s.kind is Kind.HUMAN and s.date > moment), None)
+
     def first_sent_of(self, step: str) -> Record | None:
         """Return the first record of a step that was sent (any recipient)."""
         return next((r for r in self.sent if r.step == step), None)

@@ -207,6 +207,7 @@ class Record:
     warnings: tuple[str, ...] = ()
     cursor: str = ""  # the mailbox cursor (Gmail history id) when the intent was recorded
     mode: str = ""  # "draft" or "send", as created
+    reminded_at: datetime | None = None  # when the user was last reminded of this draft
 
     @property
     def created(self) -> bool:
@@ -221,3 +222,36 @@ class Facts:
     records: dict[str, Record] = field(default_factory=dict)
     seen: tuple[Seen, ...] = ()
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # recorded by `outcome`
+    holds: dict[str, Hold] = field(default_factory=dict)  # recorded by `hold`, by interview
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """An interview the user put on hold: nothing is created for it until then."""
+
+    until: datetime | None = None  # None: until `resume`
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    """Create the message for a step now: a draft, or (send mode) a sent message."""
+
+    key: str
+    mode: str  # "draft" or "send"
+    thread_id: str  # "" starts a new thread
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StepPlan:
+    """One step as the planner sees it: who, what state, when, and what to do now."""
+
+    key: str
+    interview: str
+    step: str
+    to: str
+    name: str
+    state: State
+    due: datetime | None = None
+    reason: str = ""
+    action: Create | None = None

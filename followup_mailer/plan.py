@@ -2,42 +2,51 @@
 
 `plan(facts, now, settings)` is pure. It is the only place with cadence
 rules; everything else executes or shows its answer. For every interview it
-lists the steps (a thank-you per interviewer, or one to the lead for a group
-interview; then up to `max_followups` nudges to the first contact, else the
-lead; and a rejection note when the outcome is "rejected"), and decides each
-step's state:
+lists the steps: a thank-you per interviewer (one, to the lead, for a group
+interview); up to `max_followups` nudges to the first contact, else the lead;
+a rejection note when the outcome is "rejected"; and, when
+`stay_in_touch_after` is set, a "stay in touch" draft. Each step's state:
 
 * A step the mailbox already holds (the ledger has a phase for it) keeps the
-  state of that phase: awaiting approval, sent, skipped (draft deleted),
-  in doubt, failed; a sent step a human answered shows `replied`, one whose
-  delivery failed shows `bounced`.
-* A step not yet created is cancelled when a stop rule applies (a human
-  reply from the company after the first thank-you was sent, an outcome
-  other than pending, a bounce to that recipient, the user writing to that
-  person by hand, the interview removed from the schedule). Otherwise it
-  waits for its predecessor to be sent, then is due:
-    thank-you   `thank_you_after` after the interview ends;
-    followup-1  `followup_after` after the thank-you to that person was sent
-                (a contact: the first thank-you sent), or `expect_response_by`;
-    followup-n  `followup_every` after followup-(n-1) was sent;
-    rejection   when the thank-yous were due;
-  and never before an auto-reply's stated return date. The due time moves
-  forward into the send window, in the recipient's timezone. Once that time
-  has come, the step gets a Create action: a draft in draft mode; in send
-  mode a sent message, or a draft when it is more than `max_lateness` late.
+  state of that phase: awaiting approval, sent, skipped (draft deleted), in
+  doubt, failed; a sent step a human answered shows `replied`, one whose
+  delivery failed shows `bounced`; a thank-you draft left unsent past
+  `thank_you_by` is overdue.
+* A step not yet created is cancelled when a stop rule applies (see
+  `_stop_reason`). Otherwise it waits for its predecessor to be sent, then
+  is due:
+    thank-you      `thank_you_after` after the interview ends;
+    followup-1     `followup_after` after the thank-you to that person was
+                   sent (a contact: the first thank-you sent), or the start
+                   of the next business day after `expect_response_by`;
+    followup-n     `followup_every` after followup-(n-1) was sent;
+    rejection      when the thank-yous were due;
+    stay_in_touch  `stay_in_touch_after` after the rejection note, or after
+                   the last nudge went unanswered;
+  a nudge never before the business day after the return date an
+  auto-reply from its recipient gave, and nothing before a hold ends.
+* The due time moves forward into the send window, in the interviewers'
+  timezone, except a thank-you: in draft mode the window never holds it
+  back, and in send mode it never waits for the window past `thank_you_by`.
+  Once the time has come the step gets a Create action: a draft in draft
+  mode (and always for stay_in_touch); in send mode a sent message, or a
+  draft when it is more than `max_lateness` late.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 
+from followup_mailer.due import DRAFT, SEND, StepTimes
 from followup_mailer.history import History, Index
 from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     REJECTION,
+    STAY_IN_TOUCH,
     THANK_YOU,
+    Create,
     Facts,
     Format,
     Interview,
@@ -46,38 +55,10 @@ from followup_mailer.model import (
     Phase,
     Record,
     State,
+    StepPlan,
     followup_number,
     followup_step,
-    step_key,
 )
-
-# A rule giving a step's due time, or None and why it still waits.
-_DueRule = Callable[[str, Person], tuple[datetime | None, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Create:
-    """Create the message for a step now: a draft, or (send mode) a sent message."""
-
-    key: str
-    mode: str  # "draft" or "send"
-    thread_id: str  # "" starts a new thread
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StepPlan:
-    """One step as the planner sees it: who, what state, when, and what to do now."""
-
-    key: str
-    interview: str
-    step: str
-    to: str
-    name: str
-    state: State
-    due: datetime | None = None
-    reason: str = ""
-    action: Create | None = None
 
 
 def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
@@ -86,7 +67,7 @@ def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
     index = Index(facts)
     for interview in facts.interviews:
         planned.extend(_InterviewPlanner(interview, facts, index, now, settings).steps())
-    scheduled = {p.interview for p in planned}
+    scheduled = {i.id for i in facts.interviews}
     for record in facts.records.values():
         if record.interview not in scheduled:
             planned.append(_removed(record))
@@ -96,6 +77,14 @@ def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
 def actions(planned: Iterable[StepPlan]) -> list[Create]:
     """Return the actions of a plan, in order."""
     return [p.action for p in planned if p.action is not None]
+
+
+def send_or_draft(action: Create, *, lint_findings: bool, too_similar: bool) -> Create:
+    """Turn a send into a draft when its rendered message needs the user's eyes first."""
+    if action.mode != SEND or not (lint_findings or too_similar):
+        return action
+    why = "too close to another note of the panel" if too_similar else "the lint found problems"
+    return replace(action, mode=DRAFT, reason=f"drafted instead of sent: {why}")
 
 
 def _removed(record: Record) -> StepPlan:
@@ -126,26 +115,38 @@ class _InterviewPlanner:
 
     def __init__(
         self, interview: Interview, facts: Facts, index: Index, now: datetime, settings: Settings
-    ):
+    ) -> None:
         self.interview = interview
         self.now = now.astimezone(UTC)
         self.settings = settings
         self.records = facts.records
         self.history = History(interview, facts, index)
         self.outcome = facts.outcomes.get(interview.id, interview.outcome)
-        self.calendar = settings.calendar(interview.timezone)
+        self.times = StepTimes(
+            interview=interview,
+            history=self.history,
+            records=facts.records,
+            outcome=self.outcome,
+            hold=facts.holds.get(interview.id),
+            settings=settings,
+            now=now,
+        )
+        self.planned: dict[str, StepPlan] = {}  # this interview's steps so far, by key
 
     # --- the steps of the interview -------------------------------------------------
 
     def steps(self) -> Iterator[StepPlan]:
-        """Plan the thank-yous, the nudges and the rejection note, in order."""
+        """Plan the thank-yous, the nudges, the rejection note and stay-in-touch, in order."""
+        cadence = self.settings.cadence
         for person in self._thank_you_recipients():
-            yield self._step(THANK_YOU, person, self._thank_you_due)
+            yield self._step(THANK_YOU, person)
         target = self._nudge_target()
-        for number in range(1, self.settings.cadence.max_followups + 1):
-            yield self._step(followup_step(number), target, self._followup_due)
-        if self.outcome is Outcome.REJECTED and self.settings.cadence.rejection_note:
-            yield self._step(REJECTION, target, self._rejection_due)
+        for number in range(1, cadence.max_followups + 1):
+            yield self._step(followup_step(number), target)
+        if self.outcome is Outcome.REJECTED and cadence.rejection_note:
+            yield self._step(REJECTION, target)
+        if cadence.stay_in_touch_after is not None:
+            yield self._step(STAY_IN_TOUCH, target)
 
     def _thank_you_recipients(self) -> tuple[Person, ...]:
         if self.interview.format is Format.GROUP:
@@ -156,144 +157,113 @@ class _InterviewPlanner:
         contacts = self.interview.contacts
         return contacts[0] if contacts else self.interview.lead
 
-    def _step(self, step: str, person: Person, due_rule: _DueRule) -> StepPlan:
-        key = step_key(self.interview.id, step, person.email)
+    def _step(self, step: str, person: Person) -> StepPlan:
+        key = self.times.key(step, person)
         record = self.records.get(key)
         base = StepPlan(
             key, self.interview.id, step, person.email.lower(), person.name, State.PLANNED
         )
         if record is not None and record.created:
-            return self._created(base, record)
-        return self._uncreated(base, person, due_rule)
+            planned = self._created(base, record)
+        else:
+            planned = self._uncreated(base, person)
+        self.planned[key] = planned
+        return planned
 
     # --- a step the mailbox holds -----------------------------------------------------
 
     def _created(self, base: StepPlan, record: Record) -> StepPlan:
         state, reason = _created_state(record), record.reason
-        if state is State.SENT and record.key == self.history.replied_key:
+        history = self.history
+        if state is State.SENT and record.key == history.replied_key:
             # a human answered this message
-            reply = self.history.reply
-            state, reason = State.REPLIED, f"reply from {reply.sender}" if reply else ""
-        elif state is State.SENT and record.key in self.history.bounced_keys:
+            state, reason = (
+                State.REPLIED,
+                f"reply from {history.reply.sender}" if history.reply else "",
+            )
+        elif state is State.SENT and record.key in history.bounced_keys:
             # the delivery to this recipient failed
             state, reason = State.BOUNCED, "delivery failed (bounce)"
-        elif state is State.AWAITING_APPROVAL and self.history.reply and record.step != THANK_YOU:
+        elif state is State.AWAITING_APPROVAL and history.reply and record.step != THANK_YOU:
             # a draft still waits though they answered: the user should not send it
             reason = "they replied: delete this draft instead of sending it"
+        elif state is State.AWAITING_APPROVAL and record.step == THANK_YOU:
+            reason = self._overdue(reason)
         return replace(base, state=state, due=record.due, reason=reason)
+
+    def _overdue(self, reason: str) -> str:
+        """Say so when a thank-you draft is still unsent past its thank_you_by mark."""
+        mark = self.times.thank_you_mark()
+        if self.now < mark:
+            return reason
+        span = self.settings.cadence.thank_you_by.total_seconds() / 3600
+        overdue = f"overdue: send it now (the {span:g}-hour mark after the interview has passed)"
+        return f"{overdue}; {reason}" if reason else overdue
 
     # --- a step not created yet: the decision table -----------------------------------
 
-    def _uncreated(self, base: StepPlan, person: Person, due_rule: _DueRule) -> StepPlan:
+    def _uncreated(self, base: StepPlan, person: Person) -> StepPlan:
         stop = self._stop_reason(base.step, person)
         if stop:
             return replace(base, state=State.CANCELLED, reason=stop)
-        due, waiting = due_rule(base.step, person)
-        if due is None:
+        due = self.times.due(base.step, person)
+        if due.at is None:
             # its predecessor has not been sent yet
-            return replace(base, reason=waiting)
-        return self._timed(base, due)
+            return replace(base, reason=due.why)
+        return self.times.timed(base, due)
 
     def _stop_reason(self, step: str, person: Person) -> str:
         """Return why a step will never be created, or "" if it still may be."""
         email = person.email.lower()
         is_nudge = followup_number(step) > 0
-        if self.outcome is Outcome.WITHDRAWN:
+        outcome, history = self.outcome, self.history
+        later = is_nudge or step == STAY_IN_TOUCH  # the steps a reply or a new round makes moot
+        if outcome is Outcome.WITHDRAWN:
             return "outcome: withdrawn"
-        if step == THANK_YOU and self.outcome is Outcome.REJECTED:
+        if step == THANK_YOU and outcome is Outcome.REJECTED:
             return "outcome: rejected"
-        if is_nudge and self.outcome is not Outcome.PENDING:
-            return f"outcome: {self.outcome}"
-        if is_nudge and self.history.reply is not None:
+        if is_nudge and outcome is not Outcome.PENDING:
+            return f"outcome: {outcome}"
+        if step == STAY_IN_TOUCH and outcome not in (Outcome.PENDING, Outcome.REJECTED):
+            return f"outcome: {outcome}"
+        if later and history.invite is not None:
+            return "invited"
+        if is_nudge and history.reply is not None:
             return "replied"
-        if is_nudge and self._declined_before(step, person):
-            return "you deleted the draft it would follow"
-        if email in self.history.bounced:
+        if step == STAY_IN_TOUCH and self._answered_since(self.times.previous(step, person)):
+            return "replied"
+        if email in history.bounced:
             return "bounced"
-        since = self.interview.end if step == THANK_YOU else self.history.first_sent
-        if since is not None and self.history.wrote_by_hand(email, since):
+        if later and (dropped := self._dropped_predecessor(step, person)):
+            return dropped
+        since = self.interview.end if step == THANK_YOU else history.first_sent
+        if since is not None and history.wrote_by_hand(email, since):
             return "you wrote to them yourself"
         return ""
 
-    def _thank_you_due(self, step: str, person: Person) -> tuple[datetime | None, str]:
-        return self.settings.cadence.thank_you_after.after(self.interview.end, self.calendar), ""
+    def _dropped_predecessor(self, step: str, person: Person) -> str:
+        """Return why the step this one follows will never be sent, or ""."""
+        previous = self.times.previous(step, person)
+        if previous is not None and previous.phase is Phase.DECLINED:
+            return "you deleted the draft it would follow"
+        if previous is not None and previous.phase is Phase.FAILED:
+            return "the message it would follow failed"
+        planned = self.planned.get(self.times.previous_key(step, person))
+        if previous is None and planned is not None and planned.state is State.CANCELLED:
+            return planned.reason  # the chain stops where it was cut
+        if previous is None and followup_number(step) == 1 and self._no_thank_you_left():
+            return "no thank-you was sent"
+        return ""
 
-    def _rejection_due(self, step: str, person: Person) -> tuple[datetime | None, str]:
-        return self._thank_you_due(step, person)
+    def _no_thank_you_left(self) -> bool:
+        """Tell whether every thank-you of the interview ended without being sent."""
+        finished = (State.SKIPPED, State.FAILED, State.CANCELLED, State.BOUNCED)
+        notes = [p for p in self.planned.values() if p.step == THANK_YOU]
+        return bool(notes) and all(p.state in finished for p in notes)
 
-    def _followup_due(self, step: str, person: Person) -> tuple[datetime | None, str]:
-        number = followup_number(step)
-        previous = self._previous_record(number, person)
-        if previous is None or previous.phase is not Phase.SENT or previous.sent_at is None:
-            return None, self._waiting_reason(number, previous)
-        cadence = self.settings.cadence
-        if number == 1 and self.interview.expect_response_by:
-            due = max(_utc(self.interview.expect_response_by), _utc(previous.sent_at))
-        else:
-            wait = cadence.followup_after if number == 1 else cadence.followup_every
-            due = wait.after(previous.sent_at, self.calendar)
-        return self._after_return_date(due, previous.sent_at), ""
-
-    def _previous_record(self, number: int, person: Person) -> Record | None:
-        """Return the step a nudge follows: the previous nudge, else the thank-you it answers."""
-        if number > 1:
-            return self.records.get(self._key(followup_step(number - 1), person))
-        own = self.records.get(self._key(THANK_YOU, person))
-        if own is not None:
-            return own
-        # a contact: the first thank-you of the interview that was sent
-        return self.history.first_sent_of(THANK_YOU)
-
-    def _declined_before(self, step: str, person: Person) -> bool:
-        previous = self._previous_record(followup_number(step), person)
-        return previous is not None and previous.phase is Phase.DECLINED
-
-    def _waiting_reason(self, number: int, previous: Record | None) -> str:
-        name = followup_step(number - 1) if number > 1 else THANK_YOU
-        if previous is not None and previous.phase is Phase.DRAFTED:
-            return f"waits until you send the {name} draft"
-        return f"waits until the {name} is sent"
-
-    def _after_return_date(self, due: datetime, since: datetime) -> datetime:
-        """Push a nudge past the return date an auto-reply gave."""
-        back = [_utc(s.return_date) for s in self.history.return_dates(since) if s.return_date]
-        return max([_utc(due), *back])
-
-    def _timed(self, base: StepPlan, due: datetime) -> StepPlan:
-        """Place a step in time: planned, waiting for the window, or due now."""
-        window = self.settings.delivery.send_window
-        # compare in UTC: within one zone, datetimes compare by wall time and ignore fold
-        due, opens = _utc(due), _utc(window.next_open(due, self.calendar))
-        if self.now < due:
-            return replace(base, state=State.PLANNED, due=opens)
-        if self.now < opens:
-            return replace(
-                base, state=State.AWAITING_WINDOW, due=opens, reason="outside the send window"
-            )
-        return replace(base, due=opens, action=self._create(base, opens))
-
-    def _create(self, base: StepPlan, opens: datetime) -> Create:
-        mode, reason = self.settings.delivery.mode, ""
-        late = self.now - opens
-        if mode == "send" and base.step != REJECTION and late > self.settings.delivery.max_lateness:
-            # the machine was off: a stale message is better reviewed than sent
-            mode, reason = "draft", f"drafted instead of sent: {_hours(late)} late"
-        return Create(base.key, mode, self._thread_for(base), reason)
-
-    def _thread_for(self, base: StepPlan) -> str:
-        """Return the thread a step replies in ("" for a new thread)."""
-        if base.step == THANK_YOU:
-            return ""
-        # the recruiter thread when given, else where we last wrote to them ("": a new one)
-        return self.interview.thread or self.history.last_thread_with(base.to)
-
-    def _key(self, step: str, person: Person) -> str:
-        return step_key(self.interview.id, step, person.email)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _hours(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 3600:.1f}h"
+    def _answered_since(self, previous: Record | None) -> bool:
+        """Tell whether a human replied after the message a step follows was sent."""
+        reply = (
+            self.history.reply_after(previous.sent_at) if previous and previous.sent_at else None
+        )
+        return reply is not None

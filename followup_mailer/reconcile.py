@@ -1,7 +1,16 @@
-"""One pass of the loop: observe the mailbox, plan, apply, and record the new picture.
+"""One pass of the loop, as one story: settle, observe, plan, apply, record.
 
-`plan` and `status` use `current_plan` (the ledger and the schedule, no
-mailbox, no writes); `run --once` and the daemon use `run_pass`.
+1. settle   intents a crashed process left behind are looked for in the mailbox
+            (only a holder of the pass lock runs a pass, so they are orphans);
+2. observe  the mailbox reports approvals, declines and new messages, recorded
+            in one transaction before the mailbox's position moves on;
+3. plan     the pure planner decides every step's state and what is due;
+4. apply    each due step: render, then intent -> mailbox call -> outcome;
+5. record   the interviews apply touched are planned again, and the steps
+            whose state changed are stored (an idle pass writes nothing).
+
+`plan` and `status` use `current_plan` (ledger and schedule, no mailbox, no
+writes); `run --once` and the daemon use `run_pass`.
 """
 
 from __future__ import annotations
@@ -14,9 +23,9 @@ from datetime import datetime
 from followup_mailer import apply
 from followup_mailer.compose.message import Writer
 from followup_mailer.intake.config import Settings
-from followup_mailer.mailbox.protocol import Mailbox, Watch
-from followup_mailer.model import Facts, Interview, Phase, Record, State
-from followup_mailer.plan import StepPlan, plan
+from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
+from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
+from followup_mailer.plan import plan
 from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,12 +43,16 @@ class PassReport:
     planned: tuple[StepPlan, ...] = ()
 
 
+def facts_of(store: Store, interviews: tuple[Interview, ...]) -> Facts:
+    """Gather what the planner needs from the ledger."""
+    return Facts(interviews, store.records(), store.seen(), store.outcomes(), store.holds())
+
+
 def current_plan(
     *, settings: Settings, interviews: tuple[Interview, ...], store: Store, now: datetime
 ) -> list[StepPlan]:
     """Plan from what the ledger knows, touching nothing."""
-    facts = Facts(interviews, store.records(), store.seen(), store.outcomes())
-    return plan(facts, now, settings)
+    return plan(facts_of(store, interviews), now, settings)
 
 
 def run_pass(
@@ -51,48 +64,72 @@ def run_pass(
     writer: Writer,
     now: datetime,
 ) -> PassReport:
-    """Observe, plan, create what is due, and store every step's state."""
-    settled = {r.key: apply.settle(store, r, mailbox) for r in _unsettled(store)}
-    approved, declined, new = observe(
-        settings=settings, interviews=interviews, store=store, mailbox=mailbox
+    """Settle, observe, plan, create what is due, and record every step's state."""
+    settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(store.records())}
+    poll = observe(settings=settings, interviews=interviews, store=store, mailbox=mailbox)
+    facts = facts_of(store, interviews)
+    planned = plan(facts, now, settings)
+    due = [step for step in planned if step.action is not None]
+    prepared = apply.prepare(
+        due,
+        interviews={i.id: i for i in interviews},
+        writer=writer,
+        records=facts.records,
+        mailbox=mailbox,
+        now=now,
     )
-    planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
-    by_id = {i.id: i for i in interviews}
-    results: dict[str, apply.Result] = {}
-    for step in planned:
-        if step.action is not None:
-            results[step.key] = apply.create(
-                step.action,
-                step,
-                interview=by_id[step.interview],
-                writer=writer,
-                store=store,
-                mailbox=mailbox,
-                now=now,
-            )
-            log.info("%s: %s", step.key, results[step.key].summary)
-    final = current_plan(settings=settings, interviews=interviews, store=store, now=now)
-    save_plan(store, final, results)
+    results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
+    final = _replanned(planned, results, store, interviews, now, settings)
+    save_plan(store, final, results, known=store.records() if results else facts.records)
+    new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
     return PassReport(
-        settled, approved, declined, new, {k: r.summary for k, r in results.items()}, tuple(final)
+        settled,
+        tuple(poll.approved),
+        tuple(poll.declined),
+        new,
+        {k: r.summary for k, r in results.items()},
+        tuple(final),
     )
+
+
+def _created(
+    prepared: apply.Prepared, store: Store, mailbox: Mailbox, now: datetime
+) -> apply.Result:
+    result = apply.create(prepared, store=store, mailbox=mailbox, now=now)
+    log.info("%s: %s", prepared.step.key, result.summary)
+    return result
+
+
+def _replanned(
+    planned: list[StepPlan],
+    results: Mapping[str, apply.Result],
+    store: Store,
+    interviews: tuple[Interview, ...],
+    now: datetime,
+    settings: Settings,
+) -> list[StepPlan]:
+    """Plan again only the interviews whose steps apply just created (the rest is unchanged)."""
+    touched = {key.split("/")[0] for key in results}
+    if not touched:
+        return planned
+    again = [i for i in interviews if i.id in touched]
+    fresh = plan(facts_of(store, tuple(again)), now, settings)
+    by_key = {step.key: step for step in fresh if step.interview in touched}
+    return [by_key.get(step.key, step) for step in planned]
 
 
 def observe(
     *, settings: Settings, interviews: tuple[Interview, ...], store: Store, mailbox: Mailbox
-) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+) -> Poll:
     """Record what the mailbox shows: approved and declined drafts, replies and the like."""
-    records = store.records()
-    poll = mailbox.poll(watch_for(settings, interviews, records))
-    for key, placed in poll.approved.items():
-        store.record_placed(key, Phase.SENT, placed, "")
+    poll = mailbox.poll(watch_for(settings, interviews, store.records()))
+    store.record_poll(poll.approved, poll.declined, poll.seen)
+    for key in poll.approved:
         log.info("%s: you sent the draft", key)
     for key in poll.declined:
-        store.record_phase(key, Phase.DECLINED, "you deleted the draft without sending it")
         log.info("%s: you deleted the draft; it will not be created again", key)
-    new = store.add_seen(poll.seen)
     mailbox.acknowledge(poll.cursor)  # only now: a crash before this repeats the poll
-    return tuple(poll.approved), tuple(poll.declined), new
+    return poll
 
 
 def watch_for(
@@ -111,27 +148,34 @@ def watch_for(
         addresses=frozenset(addresses | {r.recipient for r in live}),
         domains=frozenset(d for i in interviews for d in i.domains),
         own=settings.account.own,
+        # a deleted draft may still come back sent (a client that moves it while you edit)
+        declined=frozenset(r.key for r in live if r.phase is Phase.DECLINED),
     )
 
 
 def save_plan(
-    store: Store, planned: Iterable[StepPlan], results: Mapping[str, apply.Result] | None = None
+    store: Store,
+    planned: Iterable[StepPlan],
+    results: Mapping[str, apply.Result] | None = None,
+    *,
+    known: Mapping[str, Record],
 ) -> None:
-    """Store the state of every step, with this pass's failures, for `status`."""
+    """Store the state of every step whose state changed, with this pass's failures."""
     results = results or {}
     rows = []
     for step in planned:
         state, reason = step.state, step.reason
         result = results.get(step.key)
         if result is not None and result.state is not None:
+            # an attempt that created nothing: what it ran into, until a later pass succeeds
             state, reason = result.state, result.reason
         elif step.action is not None:
             state = State.PLANNED
         rows.append((Record(step.key, step.interview, step.step, step.to), state, step.due, reason))
-    store.save_states(rows)
-    store.forget_uncreated({step.key for step in planned})
+    store.save_states(rows, known)
+    store.forget_uncreated({step.key for step in planned}, known)
 
 
-def _unsettled(store: Store) -> list[Record]:
-    phases = (Phase.INTENT, Phase.IN_DOUBT)
-    return [r for r in store.records().values() if r.phase in phases]
+def _orphans(records: Mapping[str, Record]) -> list[Record]:
+    """Return the intents whose outcome no live process will record."""
+    return [r for r in records.values() if r.phase in (Phase.INTENT, Phase.IN_DOUBT)]

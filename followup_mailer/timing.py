@@ -91,6 +91,11 @@ class Calendar:
         """Tell whether `day` is a weekday that is not a holiday."""
         return day.weekday() < 5 and not self.is_holiday(day)
 
+    def start_of_next_business_day(self, day: date) -> datetime:
+        """Return the start (00:00 local) of the first business day after `day`."""
+        following = next(_business_days(day, self))
+        return _at_or_after(datetime.combine(following, time(0)), self.tz)
+
 
 def parse_timezone(name: str) -> ZoneInfo:
     """Return the IANA zone `name`, or raise BadValue suggesting close names."""

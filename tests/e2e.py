@@ -110,6 +110,6 @@ class Workspace:
         return mailtools.files(self.maildir, "Sent")
 
 
-def yesterday() -> datetime:
-    """An interview end 25 hours ago: its thank-you is due now."""
-    return (datetime.now(UTC) - timedelta(hours=25)).replace(microsecond=0)
+def ended_recently() -> datetime:
+    """An interview end three hours ago: its thank-you (due two hours after) is due now."""
+    return (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)

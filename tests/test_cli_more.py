@@ -23,7 +23,7 @@ from followup_mailer.cli.run import run
 from followup_mailer.cli.views import local
 from followup_mailer.intake.schedule import load_schedule
 from tests.conftest import config_text
-from tests.e2e import interview_toml, yesterday
+from tests.e2e import interview_toml, ended_recently
 
 NY = ZoneInfo("America/New_York")
 EXAMPLE = Path(__file__).parent.parent / "followup_mailer" / "examples" / "interviews.example.toml"
@@ -89,7 +89,7 @@ def test_add_appends_the_interview_and_says_when_the_thank_you_is_due(folder: Fo
     )
     assert result.exit_code == 0, result.output
     new_id = f"acme-corp-backend-engineer-{start.date().isoformat()}"
-    due = local(start + timedelta(hours=1, minutes=30) + timedelta(hours=24), NY)
+    due = local(start + timedelta(hours=1, minutes=30) + timedelta(hours=2), NY)
     assert f"added {new_id} to {folder.schedule}" in result.stdout
     assert f"thank-you to Dana Smith <dana@acme.example>: due {due}" in result.stdout
     assert folder.schedule.read_bytes().startswith(before)  # comments and all
@@ -297,8 +297,8 @@ def test_import_ics_of_a_missing_file_is_a_usage_error(folder: Folder) -> None:
 
 @pytest.fixture
 def drafted(folder: Folder) -> Folder:
-    """An interview that ended yesterday, its thank-you drafted by one pass."""
-    end = yesterday()
+    """An interview that ended ended_recently, its thank-you drafted by one pass."""
+    end = ended_recently()
     folder.schedule.write_text(
         interview_toml("acme", end=end, people=[("Dana Smith", "dana@acme.com")]), "utf-8"
     )
@@ -318,7 +318,7 @@ def test_export_csv_has_a_row_per_step(drafted: Folder) -> None:
     assert {(r["company"], r["role"], r["to"]) for r in rows} == {
         ("Acme Corp", "Senior Backend Engineer", "dana@acme.com")
     }
-    start = yesterday() - timedelta(hours=1)
+    start = ended_recently() - timedelta(hours=1)
     assert abs(datetime.fromisoformat(rows[0]["interview_start"]) - start) < timedelta(minutes=1)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from followup_mailer.daemon.loop import ClockJump
 from tests import mailtools
-from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
+from tests.e2e import COMMAND, Workspace, interview_toml, ended_recently
 from tests.fakegmail import FakeGmail
 
 DANA = ("Dana Smith", "dana@acme.com")
@@ -80,7 +80,7 @@ def test_the_daemon_wakes_at_the_due_time_and_follows_schedule_edits(
     # an edit adds an interview: the daemon sees the renamed-over file and drafts it
     ws.write_schedule(
         interview_toml("acme", end=ended, people=[DANA])
-        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
     )
     wait_for(lambda: len(ws.drafts()) == 2, "the draft for the added interview")
     assert "schedule" in daemon.text()
@@ -92,7 +92,7 @@ def test_the_daemon_wakes_at_the_due_time_and_follows_schedule_edits(
 
 
 def test_a_broken_schedule_keeps_the_last_good_one(ws: Workspace, started: list[Daemon]) -> None:
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     daemon = Daemon(ws)
     started.append(daemon)
     wait_for(lambda: len(ws.drafts()) == 1, "the first draft")
@@ -102,14 +102,16 @@ def test_a_broken_schedule_keeps_the_last_good_one(ws: Workspace, started: list[
     assert "Traceback" not in daemon.text()
     assert daemon.stop() == 0
     assert len(ws.drafts()) == 1  # nothing lost, nothing doubled
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     ws.run("run", "--once")
     assert ws.step("acme/thank_you/dana@acme.com")["state"] == "awaiting-approval"
     assert len(ws.drafts()) == 1
 
 
 def test_a_second_daemon_exits_3_naming_the_first(ws: Workspace, started: list[Daemon]) -> None:
-    ws.write_schedule(interview_toml("acme", end=yesterday() + timedelta(days=30), people=[DANA]))
+    ws.write_schedule(
+        interview_toml("acme", end=ended_recently() + timedelta(days=30), people=[DANA])
+    )
     first = Daemon(ws)
     started.append(first)
     wait_for(lambda: "running" in first.text(), "the first daemon to start")
@@ -137,8 +139,8 @@ def test_sigterm_lets_the_send_in_flight_finish_and_starts_no_other(
     sendmail.chmod(0o755)
     ws.write_config(delivery={"mode": "send", "sendmail": str(sendmail)})
     ws.write_schedule(
-        interview_toml("acme", end=yesterday(), people=[DANA])
-        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+        interview_toml("acme", end=ended_recently(), people=[DANA])
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
     )
     daemon = Daemon(ws)
     started.append(daemon)
@@ -162,13 +164,13 @@ def test_sighup_rereads_the_schedule_even_when_not_watching(
     ws: Workspace, started: list[Daemon]
 ) -> None:
     ws.write_config(schedule={"watch": False})
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     daemon = Daemon(ws)
     started.append(daemon)
     wait_for(lambda: len(ws.drafts()) == 1, "the first draft")
     ws.write_schedule(
-        interview_toml("acme", end=yesterday(), people=[DANA])
-        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+        interview_toml("acme", end=ended_recently(), people=[DANA])
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
     )
     time.sleep(2.5)
     assert len(ws.drafts()) == 1  # not watching: the edit waits for SIGHUP
@@ -217,7 +219,7 @@ def test_sigterm_while_paused_for_sign_in_still_exits_0(
     ws: Workspace, started: list[Daemon]
 ) -> None:
     ws.write_config(delivery={"backend": "gmail"}, gmail={"token_store": "file"})
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     daemon = Daemon(ws)
     started.append(daemon)
     wait_for(lambda: "Gmail work is paused" in daemon.text(), "the pause: nobody signed in")
@@ -276,14 +278,14 @@ def with_notes(text: str) -> str:
 def test_a_revoked_token_pauses_gmail_work_until_a_new_sign_in(
     gws: Workspace, gmail: FakeGmail, started: list[Daemon]
 ) -> None:
-    gws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    gws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     daemon = Daemon(gws)
     started.append(daemon)
     wait_for(lambda: len(gmail.drafts()) == 1, "the first draft")
     gmail.revoke_token()
     gws.write_schedule(
-        interview_toml("acme", end=yesterday(), people=[DANA])
-        + interview_toml("initech", end=yesterday(), people=[LEE], company="Initech")
+        interview_toml("acme", end=ended_recently(), people=[DANA])
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
     )
     wait_for(lambda: "Gmail work is paused" in daemon.text(), "the pause")
     time.sleep(3)  # several polls while paused
@@ -306,7 +308,7 @@ def test_a_revoked_token_pauses_gmail_work_until_a_new_sign_in(
 def test_run_once_with_a_revoked_token_exits_1_naming_auth_login(
     gws: Workspace, gmail: FakeGmail
 ) -> None:
-    gws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    gws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     gmail.revoke_token()
     once = gws.run("run", "--once", check=False)
     assert once.returncode == 1
@@ -316,7 +318,7 @@ def test_run_once_with_a_revoked_token_exits_1_naming_auth_login(
 def test_debug_logs_of_a_maildir_pass_hold_no_message_body(
     ws: Workspace, started: list[Daemon]
 ) -> None:
-    ws.write_schedule(with_notes(interview_toml("acme", end=yesterday(), people=[DANA])))
+    ws.write_schedule(with_notes(interview_toml("acme", end=ended_recently(), people=[DANA])))
     daemon = Daemon(ws, "-vv")
     started.append(daemon)
     wait_for(lambda: len(ws.drafts()) == 1, "the draft")
@@ -330,7 +332,7 @@ def test_debug_logs_of_a_maildir_pass_hold_no_message_body(
 def test_debug_logs_of_a_gmail_pass_hold_no_token_and_no_body(
     gws: Workspace, gmail: FakeGmail, started: list[Daemon], verbosity: str
 ) -> None:
-    gws.write_schedule(with_notes(interview_toml("acme", end=yesterday(), people=[DANA])))
+    gws.write_schedule(with_notes(interview_toml("acme", end=ended_recently(), people=[DANA])))
     daemon = Daemon(gws, verbosity)
     started.append(daemon)
     wait_for(lambda: len(gmail.drafts()) == 1, "the draft")

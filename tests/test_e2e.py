@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import mailtools
-from tests.e2e import Workspace, interview_toml, yesterday
+from tests.e2e import Workspace, interview_toml, ended_recently
 
 DANA = ("Dana Smith", "dana@acme.com")
 PRIYA = ("Priya Natarajan", "priya@globex.com")
@@ -19,10 +19,10 @@ DANA_KEY = "acme/thank_you/dana@acme.com"
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    """One one-on-one interview that ended yesterday, on a maildir, draft mode."""
+    """One one-on-one interview that ended ended_recently, on a maildir, draft mode."""
     workspace = Workspace(tmp_path)
     workspace.write_config()
-    workspace.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    workspace.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     return workspace
 
 
@@ -159,8 +159,10 @@ def test_a_broken_schedule_gives_a_clear_error_and_loses_nothing(ws: Workspace) 
 
 def test_an_unsafe_header_fails_that_interview_only(ws: Workspace) -> None:
     ws.write_schedule(
-        interview_toml("acme", end=yesterday(), people=[DANA])
-        + interview_toml("evil", end=yesterday(), people=[("Eve\\r\\nBcc: x@evil.com", "e@x.com")])
+        interview_toml("acme", end=ended_recently(), people=[DANA])
+        + interview_toml(
+            "evil", end=ended_recently(), people=[("Eve\\r\\nBcc: x@evil.com", "e@x.com")]
+        )
     )
     checked = ws.run("check", check=False)
     assert checked.returncode == 1 and "evil" in checked.stderr
@@ -219,7 +221,9 @@ def test_send_mode_hands_each_message_to_sendmail_once(ws: Workspace) -> None:
 
 def test_send_mode_drafts_a_message_that_is_too_late(ws: Workspace) -> None:
     ws.write_config(delivery={"mode": "send", "sendmail": "/bin/false", "max_lateness": "10m"})
-    ws.write_schedule(interview_toml("acme", end=yesterday() - timedelta(hours=3), people=[DANA]))
+    ws.write_schedule(
+        interview_toml("acme", end=ended_recently() - timedelta(hours=3), people=[DANA])
+    )
     ws.run("run", "--once")
     assert len(ws.drafts()) == 1 and ws.sent() == []
     assert "late" in ws.step(DANA_KEY)["reason"]

@@ -18,7 +18,7 @@ import pytest
 
 from followup_mailer.auth.tokens import token_store
 from followup_mailer.model import KEY_HEADER
-from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
+from tests.e2e import COMMAND, Workspace, interview_toml, ended_recently
 from tests.fakegmail import FakeGmail
 
 ALEX = "alex@example.com"
@@ -51,9 +51,9 @@ def gmail_workspace(root: Path, fake: FakeGmail, *, mode: str = "draft", **extra
 
 @pytest.fixture
 def ws(tmp_path: Path, fake: FakeGmail) -> Workspace:
-    """One interview that ended yesterday, draft mode."""
+    """One interview that ended ended_recently, draft mode."""
     workspace = gmail_workspace(tmp_path, fake)
-    workspace.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    workspace.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     return workspace
 
 
@@ -135,7 +135,7 @@ def test_sigkill_during_a_create_that_took_effect_leaves_one_draft(
 @pytest.mark.parametrize("fault", ["500 after the send", "connection dropped after the send"])
 def test_an_ambiguous_send_sends_exactly_once(tmp_path: Path, fake: FakeGmail, fault: str) -> None:
     ws = gmail_workspace(tmp_path, fake, mode="send")
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     if fault.startswith("500"):
         fake.fail("messages.send", 500, after_effect=True)
     else:
@@ -157,7 +157,7 @@ def test_sigkill_around_a_send_sends_exactly_once(
     tmp_path: Path, fake: FakeGmail, point: str
 ) -> None:
     ws = gmail_workspace(tmp_path, fake, mode="send")
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     killed = ws.run("run", "--once", check=False, FOLLOWUP_MAILER_FAULTPOINT=point)
     assert killed.returncode == -signal.SIGKILL
     ws.run("run", "--once")
@@ -169,7 +169,7 @@ def test_sigkill_around_a_send_sends_exactly_once(
 def test_429_storms_create_every_step_exactly_once(tmp_path: Path, fake: FakeGmail) -> None:
     ws = gmail_workspace(tmp_path, fake)
     people = [DANA, LEE, KIM]
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=people, format="panel"))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=people, format="panel"))
     for method in ("getProfile", "messages.list", "history.list"):
         fake.fail(method, 429, retry_after=0, times=3)
     fake.fail("drafts.create", 429, retry_after=0, times=10)  # more than one call will wait out
@@ -203,7 +203,7 @@ def test_the_daemon_sees_the_approval_and_the_reply_then_stops_on_sigterm(
     tmp_path: Path, fake: FakeGmail
 ) -> None:
     ws = gmail_workspace(tmp_path, fake, poll_interval="1s")
-    ws.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     daemon = start(ws, "run")
     try:
         wait_for(lambda: len(fake.drafts()) == 1)

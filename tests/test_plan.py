@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 
 from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
+    Create,
     Facts,
     Format,
+    Hold,
     Interview,
     Kind,
     Outcome,
@@ -21,9 +24,10 @@ from followup_mailer.model import (
     Record,
     Seen,
     State,
+    StepPlan,
     step_key,
 )
-from followup_mailer.plan import StepPlan, actions, plan
+from followup_mailer.plan import actions, plan, send_or_draft
 from tests.conftest import MakeSettings
 
 NY = ZoneInfo("America/New_York")
@@ -31,10 +35,10 @@ DANA = Person("Dana Smith", "dana@acme.com", notes="on-call load", lead=True)
 LEE = Person("Lee Park", "lee@acme.com")
 KIM = Person("Kim Wu", "kim@acme.com")
 SAM = Person("Sam Lee", "sam@acme.com")
-# Thursday 19 Nov 2026, 14:00-15:00 in New York: the thank-you is due Friday 15:00.
+# Thursday 19 Nov 2026, 14:00-15:00 in New York: the thank-you is due at 17:00 the same day.
 START = datetime(2026, 11, 19, 14, 0, tzinfo=NY)
 END = START + timedelta(hours=1)
-THANK_YOU_DUE = END + timedelta(hours=24)
+THANK_YOU_DUE = END + timedelta(hours=2)
 
 
 def interview(**changes: object) -> Interview:
@@ -128,15 +132,44 @@ def test_group_interview_gets_one_note_to_the_lead(cfg: Settings) -> None:
     assert keys == ["acme/thank_you/dana@acme.com"]
 
 
-def test_due_time_moves_into_the_send_window_in_the_interviewers_zone(cfg: Settings) -> None:
+def test_a_nudge_moves_into_the_send_window_in_the_interviewers_zone(cfg: Settings) -> None:
     # Friday 16:00 in New York is Friday 22:00 in Berlin: the window there reopens Monday 09:00.
     berlin = ZoneInfo("Europe/Berlin")
-    late = interview(end=datetime(2026, 11, 19, 16, 0, tzinfo=NY), timezone=berlin)
-    friday_night = datetime(2026, 11, 20, 23, 0, tzinfo=berlin)
-    step = plan(facts((late,)), friday_night, cfg)[0]
+    sent_at = datetime(2026, 11, 6, 16, 0, tzinfo=NY)  # five business days before Friday 13th
+    in_berlin = interview(timezone=berlin)
+    friday_night = datetime(2026, 11, 13, 23, 0, tzinfo=berlin)
+    planned = plan(facts((in_berlin,), sent("thank_you", DANA, sent_at)), friday_night, cfg)
+    step = by_step(planned)[("followup-1", "dana@acme.com")]
     assert step.state is State.AWAITING_WINDOW
-    assert step.due == datetime(2026, 11, 23, 9, 0, tzinfo=berlin)
+    assert step.due == datetime(2026, 11, 16, 9, 0, tzinfo=berlin)
     assert step.action is None
+
+
+def test_a_thank_you_draft_is_ready_two_hours_after_whatever_the_window(cfg: Settings) -> None:
+    friday_evening = interview(end=datetime(2026, 11, 20, 18, 0, tzinfo=NY))
+    [action] = actions(
+        plan(facts((friday_evening,)), datetime(2026, 11, 20, 20, 0, tzinfo=NY), cfg)
+    )
+    assert (action.key, action.mode) == ("acme/thank_you/dana@acme.com", "draft")
+
+
+def test_a_sent_thank_you_waits_for_the_window_but_never_past_its_24_hour_mark(
+    make_settings: MakeSettings,
+) -> None:
+    cfg = make_settings(delivery={"mode": "send"})
+    berlin = ZoneInfo("Europe/Berlin")
+    # Thursday 16:00 in New York: due 18:00 (midnight in Berlin), the window opens Friday 09:00
+    thursday = interview(end=datetime(2026, 11, 19, 16, 0, tzinfo=NY), timezone=berlin)
+    step = plan(facts((thursday,)), datetime(2026, 11, 19, 19, 0, tzinfo=NY), cfg)[0]
+    assert (step.state, step.due) == (
+        State.AWAITING_WINDOW,
+        datetime(2026, 11, 20, 9, 0, tzinfo=berlin),
+    )
+    # Friday 16:00 in New York: the window reopens Monday, past the mark: it goes at 18:00
+    friday = interview(end=datetime(2026, 11, 20, 16, 0, tzinfo=NY), timezone=berlin)
+    step = plan(facts((friday,)), datetime(2026, 11, 20, 18, 0, tzinfo=NY), cfg)[0]
+    assert step.due == datetime(2026, 11, 20, 18, 0, tzinfo=NY)
+    assert step.action is not None and step.action.mode == "send"
 
 
 def test_always_window_creates_at_the_due_time(make_settings: MakeSettings) -> None:
@@ -185,15 +218,17 @@ def test_nudges_go_to_the_contact_after_the_first_thank_you_sent(cfg: Settings) 
     assert ("followup-1", "dana@acme.com") not in by_step(planned)
 
 
-def test_expect_response_by_sets_the_first_nudge(cfg: Settings) -> None:
-    expected = datetime(2026, 12, 2, 9, 0, tzinfo=NY)
+def test_expect_response_by_sets_the_first_nudge_to_the_next_business_day(cfg: Settings) -> None:
+    expected = datetime(2026, 12, 4, 9, 0, tzinfo=NY)  # a Friday: the nudge waits for Monday
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     planned = plan(
         facts((interview(expect_response_by=expected),), sent("thank_you", DANA, sent_at)),
-        sent_at,
+        datetime(2026, 12, 4, 12, 0, tzinfo=NY),
         cfg,
     )
-    assert by_step(planned)[("followup-1", "dana@acme.com")].due == expected
+    nudge = by_step(planned)[("followup-1", "dana@acme.com")]
+    assert (nudge.state, nudge.due) == (State.PLANNED, datetime(2026, 12, 7, 9, 0, tzinfo=NY))
+    assert nudge.reason == "they said they would answer by Fri 04 Dec"
 
 
 def test_later_nudges_follow_the_previous_one(cfg: Settings) -> None:
@@ -256,7 +291,7 @@ def test_a_message_before_the_first_thank_you_is_not_a_reply(cfg: Settings) -> N
 
 def test_an_auto_reply_is_not_a_reply_but_its_return_date_delays_the_nudge(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
-    back = datetime(2026, 12, 7, 9, 0, tzinfo=NY)
+    back = datetime(2026, 12, 7, 0, 0, tzinfo=NY)  # a Monday: the nudge waits for Tuesday
     away = reply(sent_at + timedelta(minutes=1), kind=Kind.AUTO, return_date=back)
     planned = plan(
         facts((interview(),), sent("thank_you", DANA, sent_at), seen=(away,)),
@@ -264,8 +299,21 @@ def test_an_auto_reply_is_not_a_reply_but_its_return_date_delays_the_nudge(cfg: 
         cfg,
     )
     nudge = by_step(planned)[("followup-1", "dana@acme.com")]
-    assert (nudge.state, nudge.due) == (State.PLANNED, back)
+    assert (nudge.state, nudge.due) == (State.PLANNED, datetime(2026, 12, 8, 9, 0, tzinfo=NY))
+    assert nudge.reason == "dana@acme.com is away (auto-reply: back Mon 07 Dec 2026)"
     assert by_step(planned)[("thank_you", "dana@acme.com")].state is State.SENT
+
+
+def test_a_colleagues_auto_reply_does_not_delay_the_nudge(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    back = datetime(2027, 1, 8, 0, 0, tzinfo=NY)
+    away = reply(sent_at, sender="lee@acme.com", kind=Kind.AUTO, return_date=back)
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(away,)), sent_at, cfg
+    )
+    assert by_step(planned)[("followup-1", "dana@acme.com")].due == datetime(
+        2026, 11, 27, 15, 0, tzinfo=NY
+    )
 
 
 def test_a_bounce_marks_the_step_bounced_and_stops_that_recipient(cfg: Settings) -> None:
@@ -335,8 +383,10 @@ def test_a_declined_draft_is_skipped_and_never_recreated(cfg: Settings) -> None:
 
 def test_send_mode_drafts_a_message_that_is_too_late(make_settings: MakeSettings) -> None:
     cfg = make_settings(delivery={"mode": "send", "max_lateness": "12h"})
-    on_time = actions(plan(facts((interview(),)), THANK_YOU_DUE + timedelta(hours=11), cfg))
-    late = actions(plan(facts((interview(),)), THANK_YOU_DUE + timedelta(hours=13), cfg))
+    # the thank-you is due Thursday 17:00, when the window closes: lateness counts from Friday 09:00
+    opens = datetime(2026, 11, 20, 9, 0, tzinfo=NY)
+    on_time = actions(plan(facts((interview(),)), opens + timedelta(hours=11), cfg))
+    late = actions(plan(facts((interview(),)), opens + timedelta(hours=13), cfg))
     assert on_time[0].mode == "send"
     assert (late[0].mode, late[0].reason) == ("draft", "drafted instead of sent: 13.0h late")
 
@@ -348,6 +398,174 @@ def test_a_removed_interview_cancels_uncreated_steps_and_keeps_created_ones(cfg:
     planned = by_step(plan(facts((), kept, planned_only), sent_at + timedelta(days=20), cfg))
     assert planned[("thank_you", "dana@acme.com")].state is State.SENT
     assert planned[("followup-1", "dana@acme.com")].reason == "removed from the schedule"
+
+
+def test_an_unthreaded_bounce_marks_the_step_it_returned(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    thank_you = replace(sent("thank_you", DANA, sent_at), message_id="<ty-1@example.com>")
+    bounce = Seen(
+        "b2",
+        Kind.BOUNCE,
+        "mailer-daemon@mx.acme.com",
+        ("alex@example.com",),
+        sent_at + timedelta(minutes=5),
+        thread_id="unrelated",
+        returned=("<ty-1@example.com>",),
+    )
+    planned = by_step(plan(facts((interview(),), thank_you, seen=(bounce,)), sent_at, cfg))
+    assert planned[("thank_you", "dana@acme.com")].state is State.BOUNCED
+    assert planned[("followup-1", "dana@acme.com")].reason == "bounced"
+
+
+def test_a_bounce_that_names_someone_else_changes_nothing(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    bounce = Seen(
+        "b3",
+        Kind.BOUNCE,
+        "mailer-daemon@mx.example.net",
+        ("alex@example.com",),
+        sent_at,
+        bounced=("someone@elsewhere.example",),
+    )
+    planned = by_step(
+        plan(facts((interview(),), sent("thank_you", DANA, sent_at), seen=(bounce,)), sent_at, cfg)
+    )
+    assert planned[("thank_you", "dana@acme.com")].state is State.SENT
+
+
+def test_an_invitation_from_the_company_stops_the_nudges(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    invite = reply(
+        sent_at + timedelta(days=2),
+        sender="calendar-notification@google.com",
+        kind=Kind.INVITE,
+        thread="new",
+        organizer="sam@acme.com",
+    )
+    planned = by_step(
+        plan(
+            facts((interview(),), sent("thank_you", DANA, sent_at), seen=(invite,)),
+            sent_at + timedelta(days=20),
+            cfg,
+        )
+    )
+    assert planned[("followup-1", "dana@acme.com")].reason == "invited"
+    assert planned[("thank_you", "dana@acme.com")].state is State.SENT
+
+
+def test_the_invitation_for_the_interview_itself_stops_nothing(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    booking = reply(START - timedelta(days=5), kind=Kind.INVITE, organizer="sam@acme.com")
+    planned = plan(
+        facts((interview(),), sent("thank_you", DANA, sent_at), seen=(booking,)),
+        sent_at + timedelta(days=20),
+        cfg,
+    )
+    assert [a.key for a in actions(planned)] == ["acme/followup-1/dana@acme.com"]
+
+
+def test_a_declined_thank_you_cancels_the_whole_chain_with_one_reason(cfg: Settings) -> None:
+    declined = record("thank_you", DANA, Phase.DECLINED)
+    planned = by_step(plan(facts((interview(),), declined), END + timedelta(days=30), cfg))
+    reasons = {planned[(f"followup-{n}", "dana@acme.com")].reason for n in (1, 2)}
+    assert reasons == {"you deleted the draft it would follow"}
+
+
+def test_a_contact_gets_no_nudge_when_every_thank_you_was_declined(cfg: Settings) -> None:
+    panel = interview(format=Format.PANEL, interviewers=(DANA, LEE), contacts=(SAM,))
+    records = (record("thank_you", DANA, Phase.DECLINED), record("thank_you", LEE, Phase.DECLINED))
+    planned = by_step(plan(facts((panel,), *records), END + timedelta(days=30), cfg))
+    assert planned[("followup-1", "sam@acme.com")].state is State.CANCELLED
+    assert planned[("followup-2", "sam@acme.com")].reason == "no thank-you was sent"
+
+
+def test_an_unsent_thank_you_draft_is_overdue_after_its_mark(cfg: Settings) -> None:
+    drafted = record("thank_you", DANA, Phase.DRAFTED, draft_id="d1")
+    before = by_step(plan(facts((interview(),), drafted), END + timedelta(hours=23), cfg))
+    after = by_step(plan(facts((interview(),), drafted), END + timedelta(hours=25), cfg))
+    assert before[("thank_you", "dana@acme.com")].reason == ""
+    step = after[("thank_you", "dana@acme.com")]
+    assert step.state is State.AWAITING_APPROVAL
+    assert step.reason.startswith("overdue")
+
+
+def test_a_held_interview_creates_nothing_until_the_hold_ends(cfg: Settings) -> None:
+    until = datetime(2027, 1, 4, 0, 0, tzinfo=NY)
+    held = Facts((interview(),), holds={"acme": Hold(until)})
+    planned = plan(held, THANK_YOU_DUE + timedelta(days=3), cfg)
+    step = by_step(planned)[("thank_you", "dana@acme.com")]
+    assert (step.state, step.action) == (State.PLANNED, None)
+    assert step.due == datetime(2027, 1, 4, 9, 0, tzinfo=NY)
+    assert step.reason == "on hold until Mon 04 Jan 2027"
+    assert actions(plan(held, datetime(2027, 1, 4, 9, 0, tzinfo=NY), cfg))
+
+
+def test_a_hold_without_end_waits_for_resume(cfg: Settings) -> None:
+    held = Facts((interview(),), holds={"acme": Hold()})
+    step = plan(held, THANK_YOU_DUE + timedelta(days=300), cfg)[0]
+    assert (step.action, step.reason) == (None, "on hold: `followup-mailer resume` to go on")
+
+
+def test_a_held_interview_still_counts_replies(cfg: Settings) -> None:
+    sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    answer = reply(sent_at + timedelta(days=1))
+    held = Facts(
+        (interview(),),
+        {r.key: r for r in [sent("thank_you", DANA, sent_at)]},
+        (answer,),
+        holds={"acme": Hold()},
+    )
+    planned = by_step(plan(held, sent_at + timedelta(days=20), cfg))
+    assert planned[("followup-1", "dana@acme.com")].reason == "replied"
+
+
+def test_stay_in_touch_is_a_draft_weeks_after_the_last_nudge(make_settings: MakeSettings) -> None:
+    cfg = make_settings(cadence={"stay_in_touch_after": "6w"}, delivery={"mode": "send"})
+    first = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    nudged = datetime(2026, 12, 14, 10, 0, tzinfo=NY)
+    records = (
+        sent("thank_you", DANA, first),
+        sent("followup-1", DANA, first + timedelta(days=7)),
+        sent("followup-2", DANA, nudged),
+    )
+    planned = by_step(plan(facts((interview(),), *records), nudged + timedelta(weeks=7), cfg))
+    step = planned[("stay_in_touch", "dana@acme.com")]
+    assert step.due == nudged + timedelta(weeks=6)
+    assert step.action is not None and step.action.mode == "draft"
+
+
+def test_stay_in_touch_follows_the_rejection_note(make_settings: MakeSettings) -> None:
+    cfg = make_settings(cadence={"stay_in_touch_after": "6w"})
+    first = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
+    note = datetime(2026, 11, 25, 10, 0, tzinfo=NY)
+    records = (sent("thank_you", DANA, first), sent("rejection", DANA, note))
+    outcomes = {"acme": Outcome.REJECTED}
+    planned = by_step(plan(facts((interview(),), *records, outcomes=outcomes), note, cfg))
+    assert planned[("stay_in_touch", "dana@acme.com")].due == note + timedelta(weeks=6)
+    answer = reply(note + timedelta(days=1))
+    planned = by_step(
+        plan(facts((interview(),), *records, seen=(answer,), outcomes=outcomes), note, cfg)
+    )
+    assert planned[("stay_in_touch", "dana@acme.com")].reason == "replied"
+
+
+def test_no_stay_in_touch_after_an_offer(make_settings: MakeSettings) -> None:
+    cfg = make_settings(cadence={"stay_in_touch_after": "6w"})
+    facts_ = facts((interview(outcome=Outcome.OFFER),))
+    step = by_step(plan(facts_, END, cfg))[("stay_in_touch", "dana@acme.com")]
+    assert (step.state, step.reason) == (State.CANCELLED, "outcome: offer")
+
+
+def test_send_or_draft_drafts_a_flagged_send() -> None:
+    action = Create("acme/thank_you/dana@acme.com", "send", "")
+    assert send_or_draft(action, lint_findings=False, too_similar=False) == action
+    flagged = send_or_draft(action, lint_findings=True, too_similar=False)
+    assert (flagged.mode, flagged.reason) == (
+        "draft",
+        "drafted instead of sent: the lint found problems",
+    )
+    close = send_or_draft(action, lint_findings=False, too_similar=True)
+    assert close.reason == "drafted instead of sent: too close to another note of the panel"
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -393,7 +611,10 @@ def test_plan_properties(cfg: Settings, history: tuple[Facts, datetime]) -> None
     for step in planned:
         if step.key in records:
             continue
-        if step.due is not None and step.state is not State.CANCELLED:
+        if step.step == "thank_you" and step.due is not None:
+            # a thank-you draft is ready `thank_you_after` after the interview, window or not
+            assert step.due == interview_.end + cfg.cadence.thank_you_after.fixed
+        elif step.due is not None and step.state is not State.CANCELLED:
             assert window.contains(step.due, calendar)  # every due time is inside the window
             previous = [r.sent_at for r in records.values() if r.sent_at]
             if step.step.startswith("followup-"):

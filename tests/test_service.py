@@ -18,7 +18,7 @@ import pytest
 from followup_mailer.daemon import service
 from followup_mailer.daemon.service import Host, Places, Ran
 from followup_mailer.errors import UserError
-from tests.e2e import COMMAND, Workspace, interview_toml, yesterday
+from tests.e2e import COMMAND, Workspace, interview_toml, ended_recently
 
 DANA = ("Dana Smith", "dana@acme.com")
 
@@ -188,7 +188,7 @@ def test_the_daemon_command_names_this_program_absolutely(tmp_path: Path) -> Non
 def ws(tmp_path: Path) -> Workspace:
     workspace = Workspace(tmp_path)
     workspace.write_config(cadence={"thank_you_after": "2s"}, gmail={"poll_interval": "1s"})
-    workspace.write_schedule(interview_toml("acme", end=yesterday(), people=[DANA]))
+    workspace.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
     return workspace
 
 

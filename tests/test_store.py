@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +13,8 @@ import pytest
 
 from followup_mailer.errors import UserError
 from followup_mailer.model import Kind, Outcome, Phase, Placed, Record, Seen, State
-from followup_mailer.store import DB_NAME, SCHEMA_VERSION, Store
+from followup_mailer.store import DB_NAME, StorageError, Store
+from followup_mailer.store.schema import SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 STEP = Record("acme/thank_you/dana@acme.com", "acme", "thank_you", "dana@acme.com", due=NOW)
@@ -28,7 +32,7 @@ def test_a_ledger_from_a_newer_version_is_refused_and_left_untouched(tmp_path: P
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     before = (tmp_path / DB_NAME).read_bytes()
-    with pytest.raises(UserError, match="newer followup-mailer"):
+    with pytest.raises(StorageError, match="newer followup-mailer"):
         Store.open(tmp_path)
     assert (tmp_path / DB_NAME).read_bytes() == before
 
@@ -72,7 +76,63 @@ def test_seen_messages_are_kept_once(tmp_path: Path) -> None:
 def test_planned_rows_the_plan_dropped_are_forgotten_but_created_ones_stay(tmp_path: Path) -> None:
     nudge = Record("acme/followup-2/dana@acme.com", "acme", "followup-2", "dana@acme.com")
     with Store.open(tmp_path) as store:
-        store.save_states([(STEP, State.PLANNED, NOW, ""), (nudge, State.PLANNED, None, "")])
+        rows = [(STEP, State.PLANNED, NOW, ""), (nudge, State.PLANNED, None, "")]
+        assert store.save_states(rows, {}) == 2
         store.record_intent(STEP)
-        store.forget_uncreated(set())
+        store.forget_uncreated(set(), store.records())
         assert list(store.records()) == [STEP.key]
+
+
+def test_saving_an_unchanged_plan_writes_nothing(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.save_states([(STEP, State.PLANNED, NOW, "")], {})
+        known = store.records()
+        wal = tmp_path / f"{DB_NAME}-wal"
+        before = wal.stat().st_size, wal.stat().st_mtime_ns
+        assert store.save_states([(STEP, State.PLANNED, NOW, "")], known) == 0
+        store.forget_uncreated({STEP.key}, known)
+        store.record_poll({}, (), ())
+        assert (wal.stat().st_size, wal.stat().st_mtime_ns) == before
+
+
+def test_the_ledger_and_its_folder_are_private(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    Store.open(state).close()
+    assert state.stat().st_mode & 0o777 == 0o700
+    assert (state / DB_NAME).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_where_the_state_folder_should_be_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "state").write_text("not a folder")
+    with pytest.raises(UserError, match="is a file"):
+        Store.open(tmp_path / "state")
+
+
+def test_a_damaged_ledger_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / DB_NAME).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="damaged"):
+        Store.open(tmp_path)
+
+
+def test_a_read_only_ledger_is_one_clear_error(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    (tmp_path / DB_NAME).chmod(0o400)
+    if os.access(tmp_path / DB_NAME, os.W_OK):
+        pytest.skip("running as root: a read-only file is still writable")
+    with Store.open(tmp_path) as store, pytest.raises(StorageError, match="read-only|readonly"):
+        store.record_intent(STEP)
+
+
+def test_migrations_are_safe_when_two_processes_start_at_once(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from followup_mailer.store import Store;"
+        "Store.open(Path(sys.argv[1])).close()"
+    )
+    for round_ in range(10):
+        folder = tmp_path / f"round-{round_}"
+        starts = [
+            subprocess.Popen([sys.executable, "-c", code, str(folder)], stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        errors = [p.communicate()[1].decode() for p in starts]
+        assert [p.returncode for p in starts] == [0, 0, 0], errors

@@ -17,19 +17,17 @@ import json
 import logging
 import os
 import stat
-import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from followup_mailer.errors import AuthError
 from followup_mailer.faults import faultpoint
+from followup_mailer.files import write_atomic
 from followup_mailer.logs import remember_secrets
 
 REQUIRED_KEYS = ("refresh_token", "client_id", "client_secret")
 NOTES = ("account", "consented_at")  # kept across saves of the same grant (e.g. refreshes)
-STALE_TEMP = 60.0  # seconds after which a temp file left by a killed writer is removed
 
 log = logging.getLogger(__name__)
 
@@ -189,37 +187,7 @@ def make_private(path: Path) -> None:
 
 def write_private(path: Path, text: str) -> None:
     """Write a 0600 file atomically: a crash leaves the old file or the new one, never half."""
-    _remove_stale_temps(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            middle = len(text) // 2
-            handle.write(text[:middle])
-            handle.flush()
-            faultpoint("during_token_write")
-            handle.write(text[middle:])
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Remove temp files a killed writer left (young ones may belong to a live writer)."""
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            if time.time() - leftover.stat().st_mtime > STALE_TEMP:
-                leftover.unlink()
-        except OSError:
-            continue
+    write_atomic(path, text.encode("utf-8"), midway=lambda: faultpoint("during_token_write"))
 
 
 def token_store(*, kind: str, account: str, state_dir: Path) -> TokenStore:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from followup_mailer.auth.tokens import TokenStore, token_store
+from followup_mailer.cli.output import warn
 from followup_mailer.compose.message import Writer
 from followup_mailer.compose.parts import Sender
 from followup_mailer.intake.config import Settings, config_path, load_settings
 from followup_mailer.intake.schedule import load_schedule
+from followup_mailer.lock import holding
 from followup_mailer.model import Interview
 from followup_mailer.store import Store
+
+LOCK_WAIT = 60.0  # seconds a command waits for a pass of the daemon to finish
+LOCK_WAIT_ENV = "FOLLOWUP_MAILER_LOCK_WAIT"  # another wait, in seconds
 
 
 class Session:
@@ -39,6 +45,11 @@ class Session:
 
     def writer(self) -> Writer:
         return writer_for(self.settings)
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the state folder's pass lock (waiting a little for a pass in flight)."""
+        wait = float(os.environ.get(LOCK_WAIT_ENV) or LOCK_WAIT)
+        return holding(self.settings.state_dir, wait=wait, what="a pass", waiting=warn)
 
     def token_store(self) -> TokenStore:
         settings = self.settings

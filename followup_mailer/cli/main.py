@@ -26,7 +26,9 @@ COMMANDS = {
     "plan": "pipeline:plan_command",
     "preview": "messages:preview",
     "status": "pipeline:status",
-    "outcome": "pipeline:outcome",
+    "outcome": "decisions:outcome",
+    "hold": "decisions:hold",
+    "resume": "decisions:resume",
     "run": "run:run",
     "auth": "auth:auth",
     "service": "service:service",
@@ -61,11 +63,11 @@ class _Group(click.Group):
 
 
 def fail(problem: FollowupError) -> NoReturn:
-    """Print an error for people (never a traceback) and exit 1."""
+    """Print an error for people (never a traceback) and exit with the error's code."""
     error(str(problem))
     for each in getattr(problem, "problems", []):
         detail(str(each))
-    sys.exit(1)
+    sys.exit(problem.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

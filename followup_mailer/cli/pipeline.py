@@ -1,4 +1,4 @@
-"""`plan`, `status` and `outcome`: the timeline, the state of every step, and results."""
+"""`plan` and `status`: the timeline, and the state of every step."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from followup_mailer.cli import views
 from followup_mailer.cli.context import Session, now_utc, pass_session
 from followup_mailer.cli.output import detail, out, say, warn
 from followup_mailer.errors import UserError
-from followup_mailer.model import Outcome
-from followup_mailer.reconcile import current_plan, save_plan
+from followup_mailer.reconcile import current_plan
 
 
 @click.command("plan")
@@ -62,26 +61,3 @@ def status(session: Session, as_json: bool) -> None:
         out.print(views.status_table(items, settings.account.timezone))
     else:
         say("Nothing yet: add interviews to the schedule, then `followup-mailer run`.")
-
-
-@click.command()
-@click.argument("interview_id", metavar="ID")
-@click.argument("value", metavar="OUTCOME", type=click.Choice([o.value for o in Outcome]))
-@pass_session
-def outcome(session: Session, interview_id: str, value: str) -> None:
-    """Record an interview's outcome (it overrides the schedule file's `outcome`)."""
-    settings = session.settings
-    interviews = session.schedule()
-    if interview_id not in {i.id for i in interviews}:
-        known = ", ".join(i.id for i in interviews) or "none"
-        raise UserError(
-            f"no interview {interview_id!r} in {settings.schedule.path} (known: {known})"
-        )
-    with session.store() as store:
-        store.set_outcome(interview_id, Outcome(value), now_utc())
-        planned = current_plan(settings=settings, interviews=interviews, store=store, now=now_utc())
-        save_plan(store, planned)
-    say(f"{interview_id}: outcome {value}")
-    for step in planned:
-        if step.interview == interview_id:
-            say(f"  {step.step:<11} {step.to:<28} {step.state}  {step.reason}")

@@ -34,7 +34,7 @@ def run(ctx: click.Context, once: bool) -> None:
         shell = Shell(clock=now_utc, writer_for=writer_for, environ=os.environ)
         sys.exit(Daemon(settings, shell).run())
     interviews = session.schedule()
-    with session.store() as store:
+    with session.locked(), session.store() as store:
         mailbox = open_mailbox(settings, clock=now_utc, store=store)
         report = run_pass(
             settings=settings,

@@ -15,18 +15,14 @@ token changes, that is, until the user signs in again.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import FrameType
-from typing import IO
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_RUNNING
@@ -36,9 +32,11 @@ from followup_mailer.auth.tokens import TokenWatch, token_store
 from followup_mailer.backends import open_mailbox
 from followup_mailer.compose.message import Writer
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
+from followup_mailer.daemon.watch import ClockJump, FileStamp
 from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.intake.config import Settings, load_settings
 from followup_mailer.intake.schedule import load_schedule
+from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
 from followup_mailer.mailbox.guarded import guard
 from followup_mailer.mailbox.protocol import Mailbox
 from followup_mailer.model import Interview, State
@@ -47,77 +45,8 @@ from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)
 
-EXIT_ALREADY_RUNNING = 3
 FILE_CHECK = timedelta(seconds=1)
 HEARTBEAT = timedelta(seconds=5)
-JUMP_TOLERANCE = 5.0  # seconds the wall clock may drift from the monotonic one between beats
-
-
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """Enough of a file's stat to notice any change, including a rename over it."""
-
-    inode: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, path: Path) -> FileStamp | None:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return cls(st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-class AlreadyRunning(FollowupError):
-    """Another daemon holds the lock of this state directory."""
-
-
-def acquire_lock(state_dir: Path) -> IO[str]:
-    """Take the one-daemon-per-state-dir lock; raise AlreadyRunning naming the holder."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / "daemon.lock"
-    handle = path.open("a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        raise AlreadyRunning(
-            f"followup-mailer is already running (pid {holder}, lock {path})"
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
-
-
-class ClockJump:
-    """Notices the wall clock moving unlike the monotonic one: a suspend, or the clock set."""
-
-    def __init__(
-        self,
-        *,
-        wall: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
-        tolerance: float = JUMP_TOLERANCE,
-    ) -> None:
-        self.wall, self.monotonic, self.tolerance = wall, monotonic, tolerance
-        self.last = (wall(), monotonic())
-
-    def check(self) -> float:
-        """Return the seconds the wall clock gained on the monotonic one since the last check.
-
-        Returns 0.0 while the two agree within the tolerance; a negative number
-        means the clock was set back.
-        """
-        now = (self.wall(), self.monotonic())
-        gained = (now[0] - self.last[0]) - (now[1] - self.last[1])
-        self.last = now
-        return gained if abs(gained) > self.tolerance else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +84,10 @@ class Daemon:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         try:
-            lock = acquire_lock(self.settings.state_dir)
+            lock = acquire(self.settings.state_dir, DAEMON_LOCK, what="the daemon")
         except AlreadyRunning as error:
             log.error("%s", error)
-            return EXIT_ALREADY_RUNNING
+            return AlreadyRunning.exit_code
         with lock, Store.open(self.settings.state_dir) as store:
             self.store = store
             self._load_schedule(initial=True)
@@ -205,14 +134,19 @@ class Daemon:
             return
         assert self.mailbox is not None  # _gmail_ready opened it
         try:
-            report = run_pass(
-                settings=self.settings,
-                interviews=self.interviews,
-                store=self.store,
-                mailbox=self.mailbox,
-                writer=self.writer,
-                now=self.clock(),
-            )
+            with holding(self.settings.state_dir):
+                report = run_pass(
+                    settings=self.settings,
+                    interviews=self.interviews,
+                    store=self.store,
+                    mailbox=self.mailbox,
+                    writer=self.writer,
+                    now=self.clock(),
+                )
+        except AlreadyRunning as error:
+            # a `run --once` (or `outcome`) holds the ledger: the next poll tries again
+            log.info("%s; trying again at the next poll", error)
+            return
         except AuthError as error:
             self._pause(error)
             return

@@ -46,6 +46,7 @@ class Watch:
     addresses: Collection[str]  # lower-case addresses of every tracked person
     domains: Collection[str]  # lower-case company domains
     own: Collection[str]  # the account's own addresses (email and aliases)
+    declined: Collection[str] = ()  # keys of deleted drafts: a sent copy may still turn up
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,8 @@
+"""The SQLite ledger: what did happen (steps, observed mail, outcomes, holds)."""
+
+from __future__ import annotations
+
+from followup_mailer.store.ledger import Store
+from followup_mailer.store.schema import DB_NAME, StorageError
+
+__all__ = ["DB_NAME", "StorageError", "Store"]
