@@ -7,12 +7,16 @@ from datetime import datetime
 
 from followup_mailer.errors import UserError
 from followup_mailer.intake.config import Settings
-from followup_mailer.mailbox.protocol import Mailbox
+from followup_mailer.mailbox.protocol import Mailbox, Pace
 from followup_mailer.store import Store
 
 
 def open_mailbox(
-    settings: Settings, *, clock: Callable[[], datetime], store: Store | None = None
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime],
+    store: Store | None = None,
+    pace: Pace = Pace(),  # noqa: B008 (frozen, so sharing it is safe)
 ) -> Mailbox:
     """Return the backend the config asks for.
 
@@ -25,14 +29,17 @@ def open_mailbox(
 
         return MaildirMailbox(delivery.maildir, sendmail=delivery.sendmail, clock=clock)
     if delivery.backend == "gmail":
-        return _open_gmail(settings, clock=clock, store=store or Store.open(settings.state_dir))
+        store = store or Store.open(settings.state_dir)
+        return _open_gmail(settings, clock=clock, store=store, pace=pace)
     raise UserError(
         f'{settings.path}: [delivery] backend = "{delivery.backend}" is not available; '
         'use backend = "gmail" or "maildir"'
     )
 
 
-def _open_gmail(settings: Settings, *, clock: Callable[[], datetime], store: Store) -> Mailbox:
+def _open_gmail(
+    settings: Settings, *, clock: Callable[[], datetime], store: Store, pace: Pace
+) -> Mailbox:
     """Open Gmail with the stored token, the configured endpoints and the ledger's position."""
     from followup_mailer.auth.tokens import token_store
     from followup_mailer.mailbox.gmail import POSITION_NAME, Position, open_gmail
@@ -51,4 +58,6 @@ def _open_gmail(settings: Settings, *, clock: Callable[[], datetime], store: Sto
             save=lambda value: store.put(POSITION_NAME, value),
         ),
         clock=clock,
+        sleep=pace.sleep,
+        beat=pace.beat,
     )

@@ -348,3 +348,58 @@ def test_debug_logs_of_a_gmail_pass_hold_no_token_and_no_body(
     assert "DEBUG" in text
     for secret in (info["refresh_token"], info["client_secret"], "ya29.", "1//", SENTINEL):
         assert secret not in text
+
+
+def test_sigterm_in_a_long_pass_stops_within_seconds(ws: Workspace, started: list[Daemon]) -> None:
+    ended = ended_recently()
+    ws.write_schedule(
+        "".join(
+            interview_toml(f"acme-{n}", end=ended, people=[("Dana Smith", f"dana{n}@acme.com")])
+            for n in range(1500)
+        )
+    )
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: len(ws.drafts()) >= 20, "the pass to be under way", seconds=60)
+    asked_to_stop = time.monotonic()
+    assert daemon.stop() == 0
+    assert time.monotonic() - asked_to_stop < 5
+    made = len(ws.drafts())
+    assert made < 1500  # it stopped mid-pass; the next start goes on from the ledger
+    assert not [s for s in ws.status() if s["state"] == "in-doubt"]
+
+
+def test_sigusr1_writes_every_threads_stack_to_the_log(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_schedule(
+        interview_toml("acme", end=ended_recently() + timedelta(days=30), people=[DANA])
+    )
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: "running" in daemon.text(), "the daemon to start")
+    daemon.process.send_signal(signal.SIGUSR1)
+    wait_for(lambda: "Thread 0x" in daemon.text(), "the stack dump")
+    assert "most recent call first" in daemon.text()
+    assert daemon.stop() == 0
+
+
+def test_a_pass_longer_than_the_poll_interval_is_said_once(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    slow = ws.root / "slow-sendmail"
+    slow.write_text("#!/bin/sh\ncat > /dev/null\nsleep 2\n")
+    slow.chmod(0o755)
+    ws.write_config(delivery={"mode": "send", "sendmail": str(slow)}, gmail={"poll_interval": "1s"})
+    ws.write_schedule(
+        interview_toml("acme", end=ended_recently(), people=[DANA])
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
+    )
+    daemon = Daemon(ws)
+    started.append(daemon)
+    wait_for(lambda: len(ws.sent()) == 2, "both sends", seconds=30)
+    time.sleep(1.5)
+    assert daemon.stop() == 0
+    log = daemon.text()
+    assert log.count("longer than the poll interval") == 1
+    assert "maximum number of running instances" not in log

@@ -8,17 +8,21 @@ thread runs them all, so two passes never overlap and a hung pass stops the
 watchdog pings.
 
 Stopping (SIGTERM, SIGINT) lets the mailbox call in flight finish, then lets
-no other start. When Google refuses the token, Gmail work pauses (the daemon
+no other start: every call and every request beats the pulse (mailbox/guarded.py),
+which also pings the systemd watchdog from the work itself. SIGUSR1 dumps
+every thread's stack to the log. When Google refuses the token, Gmail work pauses (the daemon
 keeps running, so systemd does not restart it in a loop) until the stored
 token changes, that is, until the user signs in again.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,17 +32,15 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from followup_mailer.auth.tokens import TokenWatch, token_store
-from followup_mailer.backends import open_mailbox
 from followup_mailer.compose.message import Writer
+from followup_mailer.daemon.signin import MailboxSlot
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.daemon.watch import ClockJump, FileStamp
 from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.intake.config import Settings, load_settings
 from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
-from followup_mailer.mailbox.guarded import guard
-from followup_mailer.mailbox.protocol import Mailbox
+from followup_mailer.mailbox.guarded import Pulse
 from followup_mailer.model import Interview, State
 from followup_mailer.reconcile import PassReport, run_pass
 from followup_mailer.store import Store
@@ -47,6 +49,19 @@ log = logging.getLogger(__name__)
 
 FILE_CHECK = timedelta(seconds=1)
 HEARTBEAT = timedelta(seconds=5)
+PING_EVERY = 1.0  # seconds between watchdog pings from a pass at work
+
+
+class _NotWhenBusy(logging.Filter):
+    """Drops APScheduler's "skipped: maximum number of running instances" (once a second)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in record.getMessage()
+
+
+def quiet_when_busy() -> None:
+    """Keep a long pass from filling the log: the daemon says so once itself."""
+    logging.getLogger("apscheduler.scheduler").addFilter(_NotWhenBusy())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +81,11 @@ class Daemon:
         self.writer = shell.writer_for(settings)
         self.notifier = Notifier.from_environ(shell.environ)
         self.stopping = threading.Event()
+        self.pulse = Pulse(self.stopping, self._watchdog_ping(), every=PING_EVERY)
+        self.long_pass_said = False
         self.reload_requested = False
         self.interviews: tuple[Interview, ...] = ()
         self.stamps: dict[str, FileStamp | None] = {"config": FileStamp.of(settings.path)}
-        self.mailbox: Mailbox | None = None
-        self.waiting: TokenWatch | None = None
         self.clock_jump = ClockJump()
         self.executor = ThreadPoolExecutor(1)
         self.scheduler = BlockingScheduler(
@@ -83,6 +98,9 @@ class Daemon:
         """Run until SIGTERM or SIGINT; return the exit code."""
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
+        # `kill -USR1 <pid>` writes every thread's stack to the log: a hang can be diagnosed
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        quiet_when_busy()
         try:
             lock = acquire(self.settings.state_dir, DAEMON_LOCK, what="the daemon")
         except AlreadyRunning as error:
@@ -91,7 +109,8 @@ class Daemon:
         with lock, Store.open(self.settings.state_dir) as store:
             self.store = store
             self._load_schedule(initial=True)
-            self._open_mailbox()
+            self.slot = MailboxSlot(clock=self.clock, store=store, pulse=self.pulse)
+            self.slot.open(self.settings)
             self._install_jobs()
             log.info("running; polling every %s", self.settings.gmail.poll_interval)
             self.notifier.ready(self._status_line())
@@ -109,7 +128,14 @@ class Daemon:
         add(self.heartbeat, "interval", seconds=HEARTBEAT.total_seconds(), id="heartbeat")
         ping = watchdog_interval(self.shell.environ, os.getpid())
         if ping is not None:
+            # between passes; during one, the pass itself pings through the pulse
             add(self.notifier.watchdog, "interval", seconds=ping.total_seconds(), id="watchdog")
+
+    def _watchdog_ping(self) -> Callable[[], None]:
+        """Return the ping the pulse sends: the watchdog's, when the service manager wants one."""
+        if watchdog_interval(self.shell.environ, os.getpid()) is None:
+            return lambda: None
+        return self.notifier.watchdog
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         """SIGHUP: reload at the next file check. Otherwise: stop once the call in flight ends."""
@@ -130,16 +156,18 @@ class Daemon:
 
     def tick(self) -> None:
         """Run one pass (unless stopping or paused), then set the wake-up for the next due step."""
-        if self.stopping.is_set() or not self._gmail_ready():
+        mailbox = None if self.stopping.is_set() else self.slot.ready(self.settings)
+        if mailbox is None:
+            self.notifier.status(self._status_line())
             return
-        assert self.mailbox is not None  # _gmail_ready opened it
+        started = time.monotonic()
         try:
             with holding(self.settings.state_dir):
                 report = run_pass(
                     settings=self.settings,
                     interviews=self.interviews,
                     store=self.store,
-                    mailbox=self.mailbox,
+                    mailbox=mailbox,
                     writer=self.writer,
                     now=self.clock(),
                 )
@@ -148,7 +176,8 @@ class Daemon:
             log.info("%s; trying again at the next poll", error)
             return
         except AuthError as error:
-            self._pause(error)
+            self.slot.pause(self.settings, error)
+            self.notifier.status(self._status_line())
             return
         except FollowupError as error:
             if self.stopping.is_set():
@@ -156,7 +185,20 @@ class Daemon:
             else:
                 log.error("pass failed, will try again at the next poll: %s", error)
             return
+        self._note_length(time.monotonic() - started)
         self._set_wake_up(report)
+
+    def _note_length(self, seconds: float) -> None:
+        """Say once that passes take longer than the poll interval (they then run back to back)."""
+        interval = self.settings.gmail.poll_interval.total_seconds()
+        if seconds > interval and not self.long_pass_said:
+            self.long_pass_said = True
+            log.warning(
+                "a pass took %.1f s, longer than the poll interval (%s): passes now run back to "
+                "back; a longer [gmail] poll_interval saves the machine's effort",
+                seconds,
+                self.settings.gmail.poll_interval,
+            )
 
     def _set_wake_up(self, report: PassReport) -> None:
         log.debug(
@@ -180,50 +222,10 @@ class Daemon:
         self.notifier.status(self._status_line(wake))
 
     def _status_line(self, wake: datetime | None = None) -> str:
-        if self.waiting is not None:
+        if self.slot.paused:
             return "paused: Gmail refused the sign-in; run `followup-mailer auth login`"
         due = f"next step due {wake.isoformat(timespec='seconds')}" if wake else "nothing due"
         return f"watching {len(self.interviews)} interview(s); {due}"
-
-    # Sign-in pause ------------------------------------------------------------------------------
-
-    def _open_mailbox(self) -> None:
-        """Open the mailbox; a refused or missing sign-in pauses Gmail work instead of exiting."""
-        try:
-            mailbox = open_mailbox(self.settings, clock=self.clock, store=self.store)
-        except AuthError as error:
-            self._pause(error)
-            return
-        self.mailbox = guard(mailbox, self.stopping)
-
-    def _pause(self, error: AuthError) -> None:
-        """Stop Gmail work, say so once, and remember the token that was refused."""
-        self.mailbox = None
-        gmail, account = self.settings.gmail, self.settings.account
-        store = token_store(
-            kind=gmail.token_store, account=account.email, state_dir=self.settings.state_dir
-        )
-        self.waiting = TokenWatch(store)
-        advice = "" if "auth login" in str(error) else "; run `followup-mailer auth login`"
-        log.error(
-            "Gmail work is paused: %s%s. The daemon resumes by itself once you have signed in "
-            "again; nothing is lost",
-            error,
-            advice,
-        )
-        self.notifier.status(self._status_line())
-
-    def _gmail_ready(self) -> bool:
-        """Return True when the mailbox is open; while paused, resume once the token changed."""
-        if self.waiting is None:
-            return self.mailbox is not None
-        if not self.waiting.changed():
-            log.debug("still paused: waiting for a new sign-in")
-            return False
-        log.info("a new sign-in was stored; resuming Gmail work")
-        self.waiting = None
-        self._open_mailbox()
-        return self.mailbox is not None
 
     # Files, signals and clocks ------------------------------------------------------------------
 
@@ -261,8 +263,7 @@ class Daemon:
             seconds = fresh.gmail.poll_interval.total_seconds()
             self.scheduler.reschedule_job("poll", trigger="interval", seconds=seconds)
         if (fresh.delivery, fresh.gmail, fresh.account) != (old.delivery, old.gmail, old.account):
-            self.waiting = None
-            self._open_mailbox()
+            self.slot.open(fresh)
         log.info("config %s reloaded", fresh.path)
 
     def heartbeat(self) -> None:

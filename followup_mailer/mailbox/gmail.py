@@ -278,6 +278,7 @@ def open_gmail(
     timeout: float = REQUEST_TIMEOUT,
     backoff: Backoff = DEFAULT_BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
+    beat: Callable[[], None] = lambda: None,
 ) -> GmailMailbox:
     """Build a GmailMailbox on the stored token (AuthError at once when there is none)."""
 
@@ -293,6 +294,7 @@ def open_gmail(
             backoff=backoff,
             sleep=sleep,
             clock=clock,
+            beat=beat,
         )
 
     return GmailMailbox(connect, position=position)

@@ -170,8 +170,10 @@ class Wire:
         sleep: Callable[[float], None],
         clock: Callable[[], datetime],
         rng: random.Random | None = None,
+        beat: Callable[[], None] = lambda: None,
     ) -> None:
         self.credentials = credentials
+        self._beat = beat  # called before every request: proves progress, refuses once stopping
         self._http = OneShotHttp(timeout=timeout)
         authorized = google_auth_httplib2.AuthorizedHttp(credentials, http=self._http)
         self.service: Any = build(
@@ -206,6 +208,7 @@ class Wire:
         """Execute a request (never with the client's own retries), waiting out what may pass."""
         attempt, waited = 1, 0.0
         while True:
+            self._beat()
             try:
                 return request.execute(num_retries=0)
             except Exception as error:  # every failure is translated, none escapes raw

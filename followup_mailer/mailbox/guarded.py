@@ -1,20 +1,58 @@
-"""A mailbox that starts no call once the daemon is stopping.
+"""The daemon's pulse around the mailbox: progress proven, and no new call once stopping.
 
-SIGTERM lets the call in flight finish; any call after it is refused as
-Stopping, a MailboxError (certainly not started), so the next start makes it.
+Every unit of mailbox work (a protocol call, and inside a backend every
+request) beats the `Pulse`: that pings the service manager's watchdog from
+the work itself, so a pass that makes progress is never taken for a hang,
+and a pass that hangs stops the pings. Once SIGTERM came, the next beat
+raises Stopping, a MailboxError (certainly not started), so the call in
+flight finishes, none starts after it, and the next start makes it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from email.message import EmailMessage
 
-from followup_mailer.mailbox.protocol import Mailbox, MailboxError, Poll, ThreadTail, Watch
+from followup_mailer.mailbox.protocol import Mailbox, MailboxError, Pace, Poll, ThreadTail, Watch
 from followup_mailer.model import Placed
 
 
 class Stopping(MailboxError):
     """The daemon is stopping, so the call was not started (the next start makes it)."""
+
+
+class Pulse:
+    """Beats from the work loop: a watchdog ping at most every `every` seconds, or Stopping."""
+
+    def __init__(
+        self,
+        stopping: threading.Event,
+        ping: Callable[[], None] = lambda: None,
+        *,
+        every: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stopping, self._ping, self._every, self._monotonic = stopping, ping, every, monotonic
+        self._last = float("-inf")
+
+    def beat(self, what: str = "the next call") -> None:
+        """Prove progress; refuse to start `what` once the daemon is stopping."""
+        if self.stopping.is_set():
+            raise Stopping(f"the daemon is stopping; {what} not started")
+        now = self._monotonic()
+        if now - self._last >= self._every:
+            self._last = now
+            self._ping()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, unless the daemon starts stopping meanwhile."""
+        self.stopping.wait(seconds)
+
+    def pace(self) -> Pace:
+        """Return this pulse as the pace a backend keeps."""
+        return Pace(beat=self.beat, sleep=self.sleep)
 
 
 class GuardedMailbox:
@@ -24,12 +62,11 @@ class GuardedMailbox:
     wrapper against the protocol and a method added there must be added here.
     """
 
-    def __init__(self, inner: Mailbox, stopping: threading.Event) -> None:
-        self._inner, self._stopping = inner, stopping
+    def __init__(self, inner: Mailbox, pulse: Pulse) -> None:
+        self._inner, self._pulse = inner, pulse
 
     def _check(self, name: str) -> None:
-        if self._stopping.is_set():
-            raise Stopping(f"the daemon is stopping; {name} not started")
+        self._pulse.beat(name)
 
     def cursor(self) -> str:
         self._check("cursor")
@@ -60,6 +97,6 @@ class GuardedMailbox:
         self._inner.acknowledge(cursor)
 
 
-def guard(mailbox: Mailbox, stopping: threading.Event) -> Mailbox:
-    """Return the mailbox behind a guard that starts no call once `stopping` is set."""
-    return GuardedMailbox(mailbox, stopping)
+def guard(mailbox: Mailbox, pulse: Pulse) -> Mailbox:
+    """Return the mailbox behind a guard that beats `pulse` before every call."""
+    return GuardedMailbox(mailbox, pulse)

@@ -7,7 +7,8 @@ X-Followup-Mailer-Key header, which is how a mailbox finds it again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Protocol
@@ -26,6 +27,19 @@ class OutcomeUnknown(MailboxError):
 
 class Rejected(MailboxError):
     """The mailbox refused the message for good (bad address, bad request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How a long piece of mailbox work shows progress and yields to a stop.
+
+    `beat` runs before every call or request (the daemon's makes it ping the
+    watchdog, and raise Stopping once SIGTERM came); `sleep` is how a backend
+    waits (a back-off), so that a stop can cut the wait short.
+    """
+
+    beat: Callable[[], None] = lambda: None
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True, slots=True)
