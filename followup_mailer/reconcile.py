@@ -7,7 +7,9 @@
 3. plan     the pure planner decides every step's state and what is due;
 4. apply    each due step: render, then intent -> mailbox call -> outcome;
 5. record   the interviews apply touched are planned again, and the steps
-            whose state changed are stored (an idle pass writes nothing).
+            whose state changed are stored (an idle pass writes nothing);
+6. remind   when drafts were made, or a thank-you draft nears its mark, the
+            user is told what waits (reminders.py).
 
 `plan` and `status` use `current_plan` (ledger and schedule, no mailbox, no
 writes); `run --once` and the daemon use `run_pass`.
@@ -16,11 +18,11 @@ writes); `run --once` and the daemon use `run_pass`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from followup_mailer import apply
+from followup_mailer import apply, desktop, reminders
 from followup_mailer.compose.message import Writer
 from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
@@ -63,8 +65,9 @@ def run_pass(
     mailbox: Mailbox,
     writer: Writer,
     now: datetime,
+    show: Callable[[str, str], bool] = desktop.show,
 ) -> PassReport:
-    """Settle, observe, plan, create what is due, and record every step's state."""
+    """Settle, observe, plan, create what is due, record every step's state, and remind."""
     settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(store.records())}
     poll = observe(settings=settings, interviews=interviews, store=store, mailbox=mailbox)
     facts = facts_of(store, interviews)
@@ -80,7 +83,10 @@ def run_pass(
     )
     results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
     final = _replanned(planned, results, store, interviews, now, settings)
-    save_plan(store, final, results, known=store.records() if results else facts.records)
+    known = store.records() if results else facts.records
+    save_plan(store, final, results, known=known)
+    drafted = {key for key, result in results.items() if result.summary == "drafted"}
+    remind(settings, interviews, final, known, store=store, drafted=drafted, now=now, show=show)
     new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
     return PassReport(
         settled,
@@ -90,6 +96,30 @@ def run_pass(
         {k: r.summary for k, r in results.items()},
         tuple(final),
     )
+
+
+def remind(
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    planned: list[StepPlan],
+    records: Mapping[str, Record],
+    *,
+    store: Store,
+    drafted: set[str],
+    now: datetime,
+    show: Callable[[str, str], bool],
+) -> None:
+    """Tell the user about the drafts waiting, when something about them is new."""
+    waiting = reminders.waiting_drafts(planned, {i.id: i for i in interviews}, settings, now)
+    news = reminders.worth_telling(
+        waiting, created=drafted, records=records, settings=settings, now=now
+    )
+    if not news:
+        return
+    store.record_reminded(news, now)  # first: a crash may lose a reminder, never repeat one
+    text = reminders.summary(waiting)
+    if not (settings.reminders.desktop and show("Drafts waiting for you to send", text)):
+        log.info("%s (press Send in your mail client)", text)
 
 
 def _created(
