@@ -24,9 +24,12 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_data
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
 
 ONE_DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -54,10 +57,12 @@ class BadValue(ValueError):
 
 
 @functools.cache
-def _holidays_for(code: str) -> holiday_data.HolidayBase:
+def _holidays_for(code: str) -> HolidayBase:
     """Load the public holidays of "CC" or "CC-SUBDIVISION" (built once per code)."""
+    import holidays  # imported when a calendar first needs it: it is slow to load
+
     country, _, subdivision = code.upper().partition("-")
-    return holiday_data.country_holidays(country, subdiv=subdivision or None)
+    return holidays.country_holidays(country, subdiv=subdivision or None)
 
 
 def check_holidays(code: str) -> None:
@@ -67,7 +72,9 @@ def check_holidays(code: str) -> None:
     try:
         _holidays_for(code)
     except NotImplementedError:
-        countries = sorted(holiday_data.list_supported_countries())
+        import holidays
+
+        countries = sorted(holidays.list_supported_countries())
         close = difflib.get_close_matches(code.upper().partition("-")[0], countries, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise BadValue(

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from followup_mailer.errors import ConfigError, Problem
-from followup_mailer.intake.config import config_path, default_state_dir, load_settings
+from followup_mailer.intake.config import load_settings
+from followup_mailer.intake.paths import config_path, default_state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

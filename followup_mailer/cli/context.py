@@ -1,4 +1,8 @@
-"""What every command shares: the config, loaded on first use; the clock and the writer."""
+"""What every command shares: the config, loaded on first use; the clock and the writer.
+
+The library is imported where a command first needs it, not here: `--help`
+and the commands that need little start fast.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,18 @@ import os
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from followup_mailer.auth.tokens import TokenStore, token_store
-from followup_mailer.cli.output import warn
-from followup_mailer.compose.message import Writer
-from followup_mailer.compose.parts import Sender
-from followup_mailer.intake.config import Settings, config_path, load_settings
-from followup_mailer.intake.schedule import load_schedule
-from followup_mailer.lock import holding
-from followup_mailer.model import Interview
-from followup_mailer.store import Store
+from followup_mailer.intake.paths import config_path
+
+if TYPE_CHECKING:
+    from followup_mailer.auth.tokens import TokenStore
+    from followup_mailer.compose.message import Writer
+    from followup_mailer.intake.config import Settings
+    from followup_mailer.model import Interview
+    from followup_mailer.store import Store
 
 LOCK_WAIT = 60.0  # seconds a command waits for a pass of the daemon to finish
 LOCK_WAIT_ENV = "FOLLOWUP_MAILER_LOCK_WAIT"  # another wait, in seconds
@@ -33,14 +37,20 @@ class Session:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from followup_mailer.intake.config import load_settings
+
             self._settings = load_settings(self.config_path)
         return self._settings
 
     def schedule(self) -> tuple[Interview, ...]:
+        from followup_mailer.intake.schedule import load_schedule
+
         settings = self.settings
         return load_schedule(settings.schedule.path, default_tz=settings.account.timezone)
 
     def store(self) -> Store:
+        from followup_mailer.store import Store
+
         return Store.open(self.settings.state_dir)
 
     def writer(self) -> Writer:
@@ -48,10 +58,15 @@ class Session:
 
     def locked(self) -> AbstractContextManager[None]:
         """Hold the state folder's pass lock (waiting a little for a pass in flight)."""
+        from followup_mailer.cli.output import warn
+        from followup_mailer.lock import holding
+
         wait = float(os.environ.get(LOCK_WAIT_ENV) or LOCK_WAIT)
         return holding(self.settings.state_dir, wait=wait, what="a pass", waiting=warn)
 
     def token_store(self) -> TokenStore:
+        from followup_mailer.auth.tokens import token_store
+
         settings = self.settings
         return token_store(
             kind=settings.gmail.token_store,
@@ -62,6 +77,9 @@ class Session:
 
 def writer_for(settings: Settings) -> Writer:
     """Return what renders messages for these settings."""
+    from followup_mailer.compose.message import Writer
+    from followup_mailer.compose.parts import Sender
+
     account = settings.account
     sender = Sender(account.name, account.email, settings.signature.lines)
     return Writer(sender, settings.templates_dir, settings.lint)

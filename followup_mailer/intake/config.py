@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,10 +13,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import platformdirs
-
 from followup_mailer import timing
 from followup_mailer.compose.lint import LintLimits
+from followup_mailer.intake.paths import default_state_dir
 from followup_mailer.intake.validate import (
     BOOLEAN,
     INTEGER,
@@ -33,8 +32,6 @@ from followup_mailer.intake.validate import (
 )
 from followup_mailer.timing import BadValue, Calendar, Duration, SendWindow
 
-APP_NAME = "followup-mailer"
-ENV_CONFIG = "FOLLOWUP_MAILER_CONFIG"
 MAX_FOLLOWUPS = 5  # more nudges than this stops being polite
 T = TypeVar("T")
 _EMAIL = re.compile(r'[^@\s<>()\[\],;:"\\\x00-\x1f\x7f]+@[^@\s<>()\[\],;:"\\\x00-\x1f\x7f]+')
@@ -178,20 +175,6 @@ _SCHEMA: dict[str, dict[str, Field]] = {
         "panel_similarity": _optional(INTEGER, 80),
     },
 }
-
-
-def config_path(explicit: Path | None, environ: Mapping[str, str]) -> Path:
-    """Choose the config file: --config, else $FOLLOWUP_MAILER_CONFIG, else the user config dir."""
-    if explicit is not None:
-        return explicit.expanduser()
-    if environ.get(ENV_CONFIG):
-        return Path(environ[ENV_CONFIG]).expanduser()
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
-
-
-def default_state_dir() -> Path:
-    """Return where the ledger lives when [state] dir is empty."""
-    return platformdirs.user_state_path(APP_NAME, appauthor=False)
 
 
 def load_settings(path: Path) -> Settings:
