@@ -1,50 +1,45 @@
-"""Telling replies from auto-replies, bounces and our own mail, as the stop rules need."""
+"""Telling replies from auto-replies, bounces, invitations and our own mail, as the stop rules
+need: the entry point, auto-replies and never taking a person for a machine.
+
+Bounces, return dates and invitations have their own files (test_classify_*.py); every
+fixture is written here after the shapes of real mail (see tests/mailshapes.py).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup_mailer.mailbox.classify import Classified, classify, message_text
+from followup_mailer.mailbox.classify import Classified, classify, needs_body
 from followup_mailer.model import Kind
-from tests import mailtools
-
-OWN = ("alex@example.com", "alex.rivera@gmail.com")
-EST = timezone(timedelta(hours=-5))
-SENT = datetime(2026, 11, 20, 9, 30, tzinfo=EST)
+from tests import mailshapes
+from tests.mailshapes import OWN, SENT, judge, plain, reply
 
 
-def reply(**extra: str) -> dict[str, str]:
+def headers(**extra: str) -> dict[str, str]:
     """Return the headers of a plain reply from the interviewer, with some added or changed."""
-    headers = {
+    fields = {
         "From": "Dana Smith <dana@acme.com>",
         "To": "alex@example.com",
         "Subject": "Re: Thank you for today",
         "Date": format_datetime(SENT),
     }
-    return headers | extra
-
-
-def classify_file(path: Path) -> Classified:
-    """Classify a message file the way a backend does: its headers, its text."""
-    message = mailtools.read(path)
-    headers = {name: str(value) for name, value in message.items()}
-    return classify(headers, own=OWN, body_text=message_text(message))
+    return fields | extra
 
 
 def test_a_person_answering_is_a_human_reply() -> None:
-    assert classify(reply(), own=OWN) == Classified(Kind.HUMAN)
+    assert classify(headers(), own=OWN) == Classified(Kind.HUMAN)
+    assert judge(reply()) == Classified(Kind.HUMAN)
 
 
 @pytest.mark.parametrize("address", ["alex@example.com", "ALEX.Rivera@gmail.com"])
 def test_mail_from_the_account_is_own_even_when_marked_automatic(address: str) -> None:
-    headers = reply(From=f"Alex <{address}>", **{"Auto-Submitted": "auto-replied"})
-    assert classify(headers, own=OWN).kind is Kind.OWN
+    fields = headers(From=f"Alex <{address}>", **{"Auto-Submitted": "auto-replied"})
+    assert classify(fields, own=OWN).kind is Kind.OWN
 
 
 @pytest.mark.parametrize(
@@ -53,28 +48,40 @@ def test_mail_from_the_account_is_own_even_when_marked_automatic(address: str) -
         ("Auto-Submitted", "auto-replied"),
         ("Auto-Submitted", "AUTO-REPLIED; x-test=1"),
         ("Auto-Submitted", "auto-generated"),
+        ("Auto-Submitted", "auto-replied (zimbra; vacation)"),
         ("auto-submitted", "auto-notified"),
         ("X-Autoreply", "yes"),
         ("X-Autorespond", "Out of office"),
         ("X-AUTORESPONDER", ""),
         ("X-Auto-Response-Suppress", "All"),
+        ("X-Auto-Response-Suppress", "OOF, AutoReply"),
+        ("Delivered-By-The-Graces-Of", "The Vacation program"),
         ("Precedence", "auto_reply"),
         ("Precedence", "Auto-Reply"),
-        ("Precedence", "bulk"),
-        ("Precedence", "junk"),
-        ("Precedence", "list"),
     ],
 )
 def test_automatic_mail_is_recognised_by_its_headers(name: str, value: str) -> None:
-    assert classify(reply(**{name: value}), own=OWN).kind is Kind.AUTO
+    assert classify(headers(**{name: value}), own=OWN).kind is Kind.AUTO
 
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("Auto-Submitted", "no"), ("Auto-Submitted", " No ; comment"), ("Precedence", "first-class")],
+    [
+        ("Auto-Submitted", "no"),
+        ("Auto-Submitted", " No ; comment"),
+        ("Precedence", "first-class"),
+        # a person writing through a mailing list, or a message an inbox rule forwarded
+        ("Precedence", "bulk"),
+        ("Precedence", "list"),
+        ("Precedence", "junk"),
+        ("X-MS-Exchange-Inbox-Rules-Loop", "dana@acme.com"),
+    ],
 )
-def test_headers_that_deny_automation_leave_a_human_reply(name: str, value: str) -> None:
-    assert classify(reply(**{name: value}), own=OWN).kind is Kind.HUMAN
+def test_headers_that_deny_or_only_hint_at_automation_leave_a_human_reply(
+    name: str, value: str
+) -> None:
+    assert classify(headers(**{name: value}), own=OWN).kind is Kind.HUMAN
+    assert judge(reply(extra=f"{name}: {value}\n")).kind is Kind.HUMAN
 
 
 @pytest.mark.parametrize(
@@ -84,155 +91,192 @@ def test_headers_that_deny_automation_leave_a_human_reply(name: str, value: str)
         "Auto reply: Thank you",
         "Auto-Reply: Thank you",
         "AutoReply - away",
+        "Auto: Thank you for today",  # Sieve vacation (RFC 5230)
+        "AUTO: Dana Smith is out of the office (returning 12/14/2026)",  # Lotus Notes
         "Out of Office: Thank you",
         "out of the office until Monday",
         "OOO: back Monday",
         "OOF: Thank you",
+        "away from my mail",  # the vacation program's default
+        "I am on vacation",
+        "[EXTERNAL] Automatic reply: Thank you",
         "=?utf-8?q?Automatic_reply=3A_Thank_you?=",
+        "Abwesenheitsnotiz: Thank you",
+        "Automatische Antwort: Thank you",
+        "Réponse automatique : Thank you",
+        "Respuesta automática: Thank you",
+        "Risposta automatica: Thank you",
+        "Automatisch antwoord: Thank you",
+        "Automatyczna odpowiedź: Thank you",
+        "Resposta automática: Thank you",
+        "Automatiskt svar: Thank you",
+        "Automatisk svar: Thank you",
+        "Automaattinen vastaus: Thank you",
+        "Automatická odpověď: Thank you",
+        "Automatikus válasz: Thank you",
+        "Otomatik yanıt: Thank you",
+        "Αυτόματη απάντηση: Thank you",
+        "Автоматический ответ: Thank you",
+        "自動応答: Thank you",
+        "自动回复：Thank you",
+        "自動回覆: Thank you",
+        "자동 회신: Thank you",
     ],
 )
-def test_out_of_office_subjects_mark_an_auto_reply(subject: str) -> None:
-    assert classify(reply(Subject=subject), own=OWN).kind is Kind.AUTO
+def test_auto_reply_subjects_in_many_languages_mark_an_auto_reply(subject: str) -> None:
+    assert classify(headers(Subject=subject), own=OWN).kind is Kind.AUTO
 
 
-def test_a_subject_that_only_mentions_an_absence_is_a_human_reply() -> None:
-    headers = reply(Subject="Re: Thank you (I was out of office last week)")
-    assert classify(headers, own=OWN).kind is Kind.HUMAN
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Re: Thank you (I was out of office last week)",
+        "Re: Out of office plans",
+        "Out of office plans for December",
+        "Re: Automatic reply: Thank you",
+        "Fwd: Abwesenheitsnotiz: Thank you",
+        "Auto insurance question",
+        "Autoreply settings in Outlook",
+        "Away game on Saturday",
+    ],
+)
+def test_a_subject_that_only_mentions_an_absence_is_a_human_reply(subject: str) -> None:
+    assert classify(headers(Subject=subject), own=OWN).kind is Kind.HUMAN
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "extra"),
+    [
+        # the Linux vacation program's default message and headers
+        (
+            "away from my mail",
+            'I will not be reading my mail for a while.\nYour mail concerning "Thank you"\n'
+            "will be read when I'm back.\n",
+            "Precedence: bulk\n",
+        ),
+        # no marks at all, but the opening says so in so many words
+        ("Re: Thank you", "This is an automatic reply. I am away until December 14.\n", ""),
+        ("Thank you", "Ceci est une réponse automatique. Je suis absente.\n", ""),
+        ("Thank you", "Dies ist eine automatische Antwort. Ich bin nicht im Büro.\n", ""),
+        ("Thank you", "Esta es una respuesta automática.\n", ""),
+        ("Thank you", "Questa è una risposta automatica.\n", ""),
+        ("Thank you", "Dit is een automatisch antwoord.\n", ""),
+        ("Thank you", "To jest automatyczna odpowiedź.\n", ""),
+        ("Thank you", "Detta är ett automatiskt svar.\n", ""),
+        ("Thank you", "このメールは自動送信されています。\n", ""),
+        # an absence announced in a message a program marked as bulk or moved by a rule
+        (
+            "Re: Thank you",
+            "I am currently out of the office until December 14.\n",
+            "Precedence: bulk\n",
+        ),
+        (
+            "Re: Thank you",
+            "Thank you for your email. I'm on vacation and will reply when I'm back.\n",
+            "X-MS-Exchange-Inbox-Rules-Loop: dana@acme.com\n",
+        ),
+        ("Thank you", "Ich bin bis zum 14.12.2026 nicht im Büro.\n", "Return-Path: <>\n"),
+    ],
+)
+def test_auto_replies_without_auto_headers_are_recognised_by_their_opening(
+    subject: str, body: str, extra: str
+) -> None:
+    fields, message = mailshapes.parse(plain("Dana Smith <dana@acme.com>", subject, body, extra))
+    assert classify(fields, own=OWN, message=message).kind is Kind.AUTO
+    # a backend reads the body when the headers hint at a program (an empty Return-Path, as
+    # RFC 3834 asks of responders, or Precedence bulk): without any hint, it stays unread
+    hinted = extra or "Return-Path: <>\n"
+    assert judge(plain("Dana Smith <dana@acme.com>", subject, body, hinted)).kind is Kind.AUTO
+
+
+@pytest.mark.parametrize(
+    ("body", "extra"),
+    [
+        ("I was out of office last week, sorry for the delay. Thanks for your note!", ""),
+        ("I am out of the office until Monday, but wanted to thank you right away.", ""),
+        ("Hi Alex, this is an automatic reply, ha, just kidding. Thanks!", ""),
+        # a person writing through a mailing list: Precedence list/bulk with a List-Id
+        ("I am out of the office until Monday; see you after.", "Precedence: list\n"),
+        (
+            "I am out of the office until Monday; see you after.",
+            "Precedence: bulk\nList-Id: <recruiting.acme.com>\n",
+        ),
+    ],
+)
+def test_a_person_who_mentions_being_away_is_a_human(body: str, extra: str) -> None:
+    assert judge(reply(body=body, extra=extra)).kind is Kind.HUMAN
+
+
+def test_an_absence_opening_above_a_quoted_thread_is_never_taken_for_an_auto_reply() -> None:
+    body = "This is an automatic reply from me, ha. Back on Monday!"
+    assert judge(reply(body=body, extra="Precedence: bulk\n")).kind is Kind.HUMAN
+
+
+@pytest.mark.parametrize(
+    ("raw", "back"),
+    [
+        # Exchange / Office 365: subject prefix, Auto-Submitted, the rule-loop header
+        (
+            plain(
+                "Dana Smith <dana@acme.com>",
+                "Automatic reply: Thank you for today",
+                "I am out of the office from November 23 until December 4, with no access to"
+                " email.\nFor urgent matters please contact sam@acme.com.\n",
+                "Auto-Submitted: auto-generated\nX-Auto-Response-Suppress: All\n"
+                "X-MS-Exchange-Inbox-Rules-Loop: dana@acme.com\n",
+            ),
+            date(2026, 12, 4),
+        ),
+        # Lotus Notes: the return date is in the subject
+        (
+            plain(
+                "Dana Smith <dana@acme.com>",
+                "AUTO: Dana Smith is out of the office (returning 12/14/2026)",
+                "I am out of the office until 12/14/2026.\n",
+            ),
+            date(2026, 12, 14),
+        ),
+        # Gmail's vacation responder
+        (
+            plain(
+                "Dana Smith <dana@acme.com>",
+                "Away until Dec. 14th",
+                "Hi, I'm away and will be back on Monday, December 14.\n",
+                "Auto-Submitted: auto-replied\n",
+            ),
+            date(2026, 12, 14),
+        ),
+        # Zimbra
+        (
+            plain(
+                "Dana Smith <dana@acme.com>",
+                "Out of Office",
+                "Bis 14.12. bin ich im Urlaub. Ab dem 15.12. bin ich wieder erreichbar.\n",
+                "Auto-Submitted: auto-replied (zimbra; vacation)\nPrecedence: bulk\n",
+            ),
+            date(2026, 12, 15),
+        ),
+    ],
+)
+def test_responders_give_the_return_date_their_text_states(raw: str, back: date) -> None:
+    assert judge(raw) == Classified(Kind.AUTO, return_date=back)
 
 
 def test_header_names_are_matched_whatever_their_case() -> None:
-    headers = {"FROM": "dana@acme.com", "AUTO-SUBMITTED": "auto-replied"}
-    assert classify(headers, own=OWN).kind is Kind.AUTO
+    assert classify({"FROM": "dana@acme.com", "AUTO-SUBMITTED": "auto-replied"}, own=OWN).kind is (
+        Kind.AUTO
+    )
     assert classify({"from": "ALEX@EXAMPLE.COM"}, own=OWN).kind is Kind.OWN
 
 
-def test_a_gmail_bounce_is_a_bounce_although_marked_auto_replied(tmp_path: Path) -> None:
-    path = mailtools.deliver_bounce(
-        tmp_path,
-        failed_recipient="dana@acme.com",
-        original_message_id="<t1@example.com>",
-        date=SENT,
-    )
-    assert "auto-replied" in mailtools.read(path)["Auto-Submitted"]
-    assert classify_file(path) == Classified(Kind.BOUNCE, bounced=("dana@acme.com",))
-
-
-def test_a_postfix_bounce_names_the_failed_recipient(tmp_path: Path) -> None:
-    path = mailtools.deliver_bounce(
-        tmp_path,
-        failed_recipient="Sam.Lee@Acme.com",
-        original_message_id="<t1@example.com>",
-        date=SENT,
-        style="postfix",
-    )
-    assert classify_file(path) == Classified(Kind.BOUNCE, bounced=("sam.lee@acme.com",))
-
-
-@pytest.mark.parametrize("style", ["gmail", "postfix"])
-def test_a_delay_warning_is_not_a_bounce(tmp_path: Path, style: str) -> None:
-    path = mailtools.deliver_bounce(
-        tmp_path,
-        failed_recipient="dana@acme.com",
-        original_message_id="<t1@example.com>",
-        date=SENT,
-        action="delayed",
-        style=style,
-    )
-    assert classify_file(path) == Classified(Kind.AUTO)
-
-
-def test_a_delay_warning_is_not_a_bounce_even_from_its_headers_alone() -> None:
-    headers = {
-        "From": "Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
-        "Subject": "Delivery Status Notification (Delay)",
-    }
-    assert classify(headers, own=OWN).kind is Kind.AUTO
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"From": "MAILER-DAEMON@mx.acme.com", "Subject": "failure notice"},
-        {"From": "postmaster@acme.com", "Subject": "Returned mail"},
-        {"From": "Microsoft Outlook <o@acme.com>", "Subject": "Undeliverable: Thank you"},
-        {"From": "mx@acme.com", "Subject": "Undelivered Mail Returned to Sender"},
-        {"From": "mx@acme.com", "Subject": "Mail delivery failed: returning message to sender"},
-        {"From": "mx@acme.com", "Subject": "Delivery Status Notification (Failure)"},
-        {
-            "From": "mx@acme.com",
-            "Content-Type": 'multipart/report; report-type="delivery-status"; boundary="b"',
-        },
-    ],
-)
-def test_bounces_are_recognised_from_headers_alone(headers: dict[str, str]) -> None:
-    assert classify(headers, own=OWN).kind is Kind.BOUNCE
-
-
-def test_the_content_type_may_be_given_apart_from_the_headers() -> None:
-    report = "multipart/report; report-type=delivery-status"
-    verdict = classify(
-        {"From": "mx@acme.com", "X-Failed-Recipients": "Dana@acme.com"},
-        own=OWN,
-        content_type=report,
-    )
-    assert verdict == Classified(Kind.BOUNCE, bounced=("dana@acme.com",))
+def test_a_broken_encoded_word_is_read_as_written() -> None:
+    fields = headers(Subject="=?utf-8?b?QXV0b21hdGljIHJlcGx5x?=")  # bad base64
+    assert classify(fields, own=OWN).kind is Kind.HUMAN
 
 
 def test_a_read_receipt_is_automatic_not_a_bounce() -> None:
-    headers = reply(**{"Content-Type": "multipart/report; report-type=disposition-notification"})
-    assert classify(headers, own=OWN).kind is Kind.AUTO
-
-
-def test_a_report_with_a_failed_and_a_delayed_recipient_names_only_the_failed_one() -> None:
-    status = (
-        "Reporting-MTA: dns; mx.acme.com\n\n"
-        "Final-Recipient: rfc822; dana@acme.com\nAction: delayed\nStatus: 4.4.1\n\n"
-        "Original-Recipient: rfc822;sam@acme.com\nFinal-Recipient: rfc822; sam.lee@acme.com\n"
-        "Action: Failed\nStatus: 5.1.1\n"
-    )
-    verdict = classify({"From": "postmaster@acme.com"}, own=OWN, body_text=status)
-    assert verdict == Classified(Kind.BOUNCE, bounced=("sam@acme.com", "sam.lee@acme.com"))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("I will be back on November 30.", date(2026, 11, 30)),
-        ("I return on 2026-12-01 and will answer then.", date(2026, 12, 1)),
-        ("I am out of the office until Monday 30 November 2026.", date(2026, 11, 30)),
-        ("Back on January 5, with limited access until then.", date(2027, 1, 5)),
-        ("I'm back on the 5th of January.", date(2027, 1, 5)),
-        ("Returning 5th January.", date(2027, 1, 5)),
-        ("back Dec. 3rd, 2026", date(2026, 12, 3)),
-        ("Away from November 20 until November 29 (travel).", date(2026, 11, 29)),
-        ("On leave 2026-11-21 to 2026-11-27.", date(2026, 11, 27)),
-        ("Our offices closed on 2025-05-01. I am back on November 30.", date(2026, 11, 30)),
-        ("back on 12/01", None),  # day and month order is ambiguous: not guessed
-        ("back on November 31", None),
-        ("Thanks for your message, I will answer soon.", None),
-    ],
-)
-def test_an_auto_reply_states_when_its_sender_is_back(text: str, expected: date | None) -> None:
-    headers = reply(Subject="Automatic reply: Thank you for today")
-    assert classify(headers, own=OWN, body_text=text) == Classified(Kind.AUTO, return_date=expected)
-
-
-def test_a_return_date_without_a_year_needs_the_message_date() -> None:
-    headers = {"From": "dana@acme.com", "Auto-Submitted": "auto-replied"}
-    assert classify(headers, own=OWN, body_text="back on November 30").return_date is None
-    with_year = classify(headers, own=OWN, body_text="back on November 30, 2026")
-    assert with_year.return_date == date(2026, 11, 30)
-
-
-def test_an_exchange_auto_reply_from_the_tools_has_its_return_date(tmp_path: Path) -> None:
-    path = mailtools.deliver_auto_reply(
-        tmp_path,
-        frm="dana@acme.com",
-        to="alex@example.com",
-        subject="Automatic reply: Hi",
-        date=SENT,
-    )
-    assert classify_file(path) == Classified(Kind.AUTO, return_date=date(2026, 11, 30))
+    fields = headers(**{"Content-Type": "multipart/report; report-type=disposition-notification"})
+    assert classify(fields, own=OWN).kind is Kind.AUTO
 
 
 HEADER_NAMES = st.sampled_from(
@@ -246,18 +290,31 @@ HEADER_NAMES = st.sampled_from(
         "X-Failed-Recipients",
         "X-Autoreply",
         "References",
+        "Return-Path",
     ]
 )
 
 
-@given(headers=st.dictionaries(HEADER_NAMES, st.text()), body=st.text())
-def test_any_headers_and_text_classify_without_error(headers: dict[str, str], body: str) -> None:
-    verdict = classify(headers, own=OWN, body_text=body)
+@given(fields=st.dictionaries(HEADER_NAMES, st.text()), body=st.text())
+def test_any_headers_and_text_classify_without_error(fields: dict[str, str], body: str) -> None:
+    _, message = mailshapes.parse("Content-Type: text/plain; charset=utf-8\n\n" + body)
+    needs_body(fields)
+    verdict = classify(fields, own=OWN, message=message)
     assert verdict.kind in set(Kind)
     assert all("@" in address for address in verdict.bounced)
 
 
-@given(headers=st.dictionaries(HEADER_NAMES, st.text()), body=st.text())
-def test_mail_from_the_account_is_always_own(headers: dict[str, str], body: str) -> None:
-    headers["From"] = "Alex Rivera <alex@example.com>"
-    assert classify(headers, own=OWN, body_text=body).kind is Kind.OWN
+@given(raw=st.binary(max_size=2000))
+def test_any_bytes_as_a_message_classify_without_error(raw: bytes) -> None:
+    try:
+        fields, message = mailshapes.parse(b"Content-Type: multipart/report; boundary=x\n\n" + raw)
+    except (ValueError, TypeError, LookupError, IndexError):
+        return  # the backends skip a message whose headers the email package refuses
+    assert classify(fields, own=OWN, message=message).kind in set(Kind)
+
+
+@given(fields=st.dictionaries(HEADER_NAMES, st.text()), body=st.text())
+def test_mail_from_the_account_is_always_own(fields: dict[str, str], body: str) -> None:
+    fields["From"] = "Alex Rivera <alex@example.com>"
+    _, message = mailshapes.parse("\n\n" + body)
+    assert classify(fields, own=OWN, message=message).kind is Kind.OWN

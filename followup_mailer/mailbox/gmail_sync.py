@@ -7,11 +7,14 @@ number of tracked threads. Then, headers only (messages.get format=metadata):
   or a note the user wrote by hand when it goes to someone we watch;
 - every message received: history does not carry the sender, and a reply may
   come in a new thread from the company's domain; those neither in a tracked
-  thread nor from a tracked address or domain (nor a bounce) stop there.
-A body is read (format=raw) only for an auto-reply's return date or a
-bounce's failed recipient. A draft message deleted anywhere makes each
-watched draft checked (drafts.get): a draft gone with no SENT message
-carrying its key since the window began was declined.
+  thread nor from a tracked address or domain stop there, unless
+  classify.needs_body asks for their body (a bounce or an invitation about a
+  tracked person may come from anyone).
+A body is read (format=raw) only when classify.needs_body says so: a
+bounce's failed recipient, an invitation's organizer, an auto-reply's return
+date. A draft message deleted anywhere makes each watched draft checked
+(drafts.get): a draft gone with no SENT message carrying its key since the
+window began was declined.
 
 Full check (no position yet, or history expired): threads.get per tracked
 thread, drafts.get per watched draft, and a search for mail from the
@@ -27,18 +30,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import errors as email_errors
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 from typing import Any, Protocol
 
 from followup_mailer.mailbox.classify import (
-    AUTO_HEADERS,
+    HEADERS_READ,
     Classified,
     classify,
+    concerns,
     decoded,
-    looks_like_bounce,
     message_date,
-    message_text,
+    needs_body,
     sender,
     start_of_day,
 )
@@ -47,10 +51,14 @@ from followup_mailer.mailbox.protocol import Poll, Watch
 from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
 
 # the headers a classification, a reply or a settlement needs, and no others
-HEADERS = (
-    *("From", "To", "Cc", "Subject", "Date", "Message-ID", "References", "In-Reply-To"),
-    *("Auto-Submitted", "Precedence", "Content-Type", "X-Failed-Recipients", KEY_HEADER),
-    *AUTO_HEADERS,
+HEADERS = tuple(
+    dict.fromkeys(
+        (
+            *("From", "To", "Cc", "Subject", "Date", "Message-ID", "References", "In-Reply-To"),
+            KEY_HEADER,
+            *HEADERS_READ,
+        )
+    )
 )
 HISTORY_TYPES = ("messageAdded", "messageDeleted", "labelAdded")
 SEARCH_DAYS = 90  # how far back a search reaches when history cannot tell
@@ -167,21 +175,22 @@ class Sync:
         if fetched.key:
             return None  # our own message, delivered to ourselves
         related = _watched(sender(fetched.headers), watch) or fetched.thread_id in watch.threads
-        if not related and not looks_like_bounce(fetched.headers):
+        wanted = needs_body(fetched.headers)
+        if not related and not wanted:
             return None
-        verdict = classify(fetched.headers, own=watch.own)
-        if verdict.kind in (Kind.BOUNCE, Kind.AUTO):
-            text = self._text(fetched.id)
-            verdict = classify(fetched.headers, own=watch.own, body_text=text)
-        # an unthreaded bounce concerns us only when it names someone we watch
-        if not related and not any(_watched(address, watch) for address in verdict.bounced):
+        message = self._message(fetched.id) if wanted else None
+        verdict = classify(fetched.headers, own=watch.own, message=message)
+        # a stranger's bounce or invitation concerns us only when it names what we watch
+        if not related and not concerns(
+            verdict, addresses=watch.addresses, domains=watch.domains, message_ids=watch.threads
+        ):
             return None
         return _seen(fetched, verdict)
 
-    def _text(self, message_id: str) -> str:
-        """Read a message's text: the same bytes the maildir backend parses, parsed alike."""
+    def _message(self, message_id: str) -> Message | None:
+        """Read a message whole (format=raw): the bytes the maildir backend parses, alike."""
         resource = self.api.messages_get(message_id, raw=True)
-        return _raw_text(str(resource.get("raw", ""))) if resource else ""
+        return _raw_message(str(resource.get("raw", ""))) if resource else None
 
 
 def incremental(api: Api, watch: Watch, start: str) -> tuple[Poll, str]:
@@ -296,14 +305,16 @@ def _seen(fetched: Fetched, verdict: Classified) -> Seen:
         message_id=fetched.message_id,
         subject=fetched.headers.get("subject", ""),
         bounced=verdict.bounced,
+        returned=verdict.returned,
         return_date=start_of_day(back, like=local) if back else None,
+        organizer=verdict.organizer,
     )
 
 
-def _raw_text(raw: str) -> str:
-    """Return the readable text of a base64url message, or "" for junk."""
+def _raw_message(raw: str) -> Message | None:
+    """Return a base64url message parsed whole, or None for junk."""
     try:
         data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        return message_text(BytesParser(policy=policy.default).parsebytes(data))
+        return BytesParser(policy=policy.default).parsebytes(data)
     except _JUNK:
-        return ""
+        return None

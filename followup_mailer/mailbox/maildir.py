@@ -36,9 +36,9 @@ from typing import BinaryIO
 from followup_mailer.mailbox.classify import (
     Classified,
     classify,
-    looks_like_bounce,
+    concerns,
     message_date,
-    message_text,
+    needs_body,
     sender,
     start_of_day,
 )
@@ -307,13 +307,15 @@ def _inbox_seen(file: _File, watch: Watch, ours: set[str]) -> Seen | None:
     if file.key:
         return None  # our own message, delivered to ourselves
     related = _watched(sender(file.headers), watch) or not ours.isdisjoint(file.references)
-    if not related and not looks_like_bounce(file.headers):
+    wanted = needs_body(file.headers)
+    if not related and not wanted:
         return None
-    verdict = classify(file.headers, own=watch.own)
-    if verdict.kind in (Kind.BOUNCE, Kind.AUTO):
-        verdict = classify(file.headers, own=watch.own, body_text=_body_text(file.path))
-    # an unthreaded bounce concerns us only when it names someone we watch
-    if not related and not any(_watched(address, watch) for address in verdict.bounced):
+    verdict = classify(file.headers, own=watch.own, message=_body(file.path) if wanted else None)
+    # a stranger's bounce or invitation concerns us only when it names what we watch
+    known = ours | set(watch.threads)
+    if not related and not concerns(
+        verdict, addresses=watch.addresses, domains=watch.domains, message_ids=known
+    ):
         return None
     return _seen(file, verdict)
 
@@ -335,7 +337,9 @@ def _seen(file: _File, verdict: Classified) -> Seen:
         message_id=file.message_id,
         subject=file.headers.get("subject", ""),
         bounced=verdict.bounced,
+        returned=verdict.returned,
         return_date=start_of_day(back, like=file.date) if back else None,
+        organizer=verdict.organizer,
     )
 
 
@@ -349,8 +353,9 @@ def _placed(file: _File) -> Placed:
 
 
 def _from_a_person(file: _File) -> bool:
-    """Tell whether a received message may be replied to (not an auto-reply or a bounce)."""
-    return classify(file.headers, own=()).kind not in (Kind.AUTO, Kind.BOUNCE)
+    """Tell whether a received message may be replied to (a person's, not a machine's)."""
+    message = _body(file.path) if needs_body(file.headers) else None
+    return classify(file.headers, own=(), message=message).kind is Kind.HUMAN
 
 
 def _recipients(headers: Mapping[str, str]) -> tuple[str, ...]:
@@ -364,9 +369,9 @@ def _first_id(value: str) -> str:
     return found.group(0) if found else (f"<{value.strip()}>" if value.strip() else "")
 
 
-def _body_text(path: Path) -> str:
-    """Return the readable text of a message file, or "" for junk."""
+def _body(path: Path) -> Message | None:
+    """Return a message file parsed whole, or None for junk or a file that moved meanwhile."""
     try:
-        return message_text(BytesParser(policy=policy.default).parsebytes(path.read_bytes()))
+        return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     except _JUNK:
-        return ""
+        return None
