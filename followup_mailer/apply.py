@@ -25,7 +25,13 @@ from followup_mailer.compose.message import Composed, Writer, render
 from followup_mailer.compose.parts import Previous
 from followup_mailer.errors import AuthError, FollowupError
 from followup_mailer.faults import faultpoint
-from followup_mailer.mailbox.protocol import Mailbox, MailboxError, OutcomeUnknown, Rejected
+from followup_mailer.mailbox.protocol import (
+    Mailbox,
+    MailboxError,
+    OutcomeUnknown,
+    Rejected,
+    Unconfigured,
+)
 from followup_mailer.model import (
     THANK_YOU,
     Create,
@@ -206,6 +212,10 @@ def _call(
     except Rejected as error:
         store.record_phase(key, Phase.FAILED, f"refused by the mailbox: {error}")
         return Result(f"failed: {error}")
+    except Unconfigured as error:
+        # certainly not created, and not worth a try until the settings are fixed
+        store.record_phase(key, None, "")
+        return Result(f"failed: {error}", State.FAILED, f"{error} (tried again once fixed)")
     except MailboxError as error:
         # certainly not created: forget the intent so the next pass tries again
         store.record_phase(key, None, "")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from followup_mailer.errors import UserError
+from followup_mailer.files import private_folder
 from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Pace
 from followup_mailer.store import Store
@@ -27,7 +28,13 @@ def open_mailbox(
     if delivery.backend == "maildir":
         from followup_mailer.mailbox.maildir import MaildirMailbox
 
-        return MaildirMailbox(delivery.maildir, sendmail=delivery.sendmail, clock=clock)
+        return MaildirMailbox(
+            delivery.maildir,
+            sendmail=delivery.sendmail,
+            clock=clock,
+            state=private_folder(settings.state_dir),
+            pace=pace,
+        )
     if delivery.backend == "gmail":
         store = store or Store.open(settings.state_dir)
         return _open_gmail(settings, clock=clock, store=store, pace=pace)

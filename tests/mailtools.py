@@ -277,3 +277,29 @@ def decline_draft(root: Path, key: str) -> Path:
 
 def _domain(address: str) -> str:
     return parseaddr(address)[1].partition("@")[2] or "example.com"
+
+
+def recall_draft(root: Path, key: str) -> bytes:
+    """Take a draft out of Drafts as a client does that recalls it for editing; return it."""
+    draft = find_by_key(root, "Drafts", key)
+    if draft is None:
+        raise FileNotFoundError(f"no draft with {KEY_HEADER}: {key} in {Path(root) / 'Drafts'}")
+    content = draft.read_bytes()
+    draft.unlink()
+    return content
+
+
+def send_recalled(root: Path, content: bytes, *, sent_at: datetime) -> Path:
+    """File a recalled (or already removed) draft in Sent, sent at `sent_at`."""
+    message = BytesParser(policy=policy.default).parsebytes(content)
+    assert isinstance(message, EmailMessage)
+    message.replace_header("Date", format_datetime(sent_at))
+    return deliver(root, message, folder="Sent", seen=True)
+
+
+def set_flags(path: Path, flags: str) -> Path:
+    """Rename a message file into cur/ with these maildir flags (e.g. "S", "ST"), as clients do."""
+    unique = path.name.split(":")[0]
+    target = path.parent.parent / "cur" / f"{unique}:2,{flags}"
+    path.rename(target)
+    return target

@@ -15,7 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_mailer.mailbox.maildir import MaildirMailbox
-from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Watch
+from followup_mailer.mailbox.protocol import (
+    MailboxError,
+    OutcomeUnknown,
+    Rejected,
+    Unconfigured,
+    Watch,
+)
 from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
 from tests import mailtools
 
@@ -57,8 +63,13 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def box(root: Path) -> MaildirMailbox:
-    return MaildirMailbox(root, clock=lambda: NOW)
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def box(root: Path, state: Path) -> MaildirMailbox:
+    return MaildirMailbox(root, clock=lambda: NOW, state=state)
 
 
 def fake_sendmail(tmp_path: Path, body: str) -> list[str]:
@@ -75,14 +86,16 @@ def outbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sender(tmp_path: Path, root: Path, outbox: Path) -> MaildirMailbox:
+def sender(tmp_path: Path, root: Path, outbox: Path, state: Path) -> MaildirMailbox:
     """A mailbox in send mode whose sendmail appends every message it is given to `outbox`."""
     command = fake_sendmail(tmp_path, f'cat >> "{outbox}"')
-    return MaildirMailbox(root, sendmail=command, clock=lambda: NOW, timeout=5)
+    return MaildirMailbox(root, sendmail=command, clock=lambda: NOW, timeout=5, state=state)
 
 
-def in_sent_tmp(root: Path) -> list[Path]:
-    return list((root / "Sent" / "tmp").iterdir())
+def kept(state: Path) -> list[Path]:
+    """List the sends whose outcome is not known yet (kept in the state folder)."""
+    folder = state / "outbox"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
 # --- drafts and their approval ---------------------------------------------------------
@@ -353,11 +366,25 @@ def test_find_looks_in_drafts_then_in_sent(box: MaildirMailbox, root: Path) -> N
 
 
 def test_find_reports_a_send_that_did_not_finish_as_in_doubt(
-    box: MaildirMailbox, root: Path
+    box: MaildirMailbox, state: Path
 ) -> None:
-    box.create_draft(message("other/key/x@acme.com"), thread_id="")  # creates the folders
-    (root / "Sent" / "tmp" / "1.pending").write_bytes(message().as_bytes())
-    with pytest.raises(OutcomeUnknown, match="Sent/new"):
+    (state / "outbox").mkdir(parents=True)
+    (state / "outbox" / "1.eml").write_bytes(message().as_bytes())
+    with pytest.raises(OutcomeUnknown, match="if it went out"):
+        box.find(KEY, since="")
+
+
+def test_a_send_in_doubt_survives_other_software_emptying_the_maildir_tmp_folders(
+    tmp_path: Path, root: Path, state: Path
+) -> None:
+    command = fake_sendmail(tmp_path, "cat >/dev/null; sleep 30")
+    box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW, timeout=0.3, state=state)
+    with pytest.raises(OutcomeUnknown):
+        box.send(message(), thread_id="")
+    for folder in ("Drafts", "Sent", "INBOX"):  # what Dovecot does to tmp/ after 36 hours
+        for leftover in (root / folder / "tmp").iterdir():
+            leftover.unlink()
+    with pytest.raises(OutcomeUnknown):
         box.find(KEY, since="")
 
 
@@ -413,7 +440,7 @@ def test_the_thread_tail_of_our_own_first_message_has_no_references(
 
 
 def test_send_hands_the_message_to_sendmail_once_and_files_it_in_sent(
-    sender: MaildirMailbox, root: Path, outbox: Path
+    sender: MaildirMailbox, root: Path, outbox: Path, state: Path
 ) -> None:
     outgoing = message()
     placed = sender.send(outgoing, thread_id="")
@@ -426,32 +453,34 @@ def test_send_hands_the_message_to_sendmail_once_and_files_it_in_sent(
     # asked again (a retry after a lost answer): nothing leaves twice
     assert sender.send(outgoing, thread_id="").sent_at == NOW
     assert outbox.read_bytes().count(f"{KEY_HEADER}: {KEY}".encode()) == 1
-    assert in_sent_tmp(root) == []
+    assert kept(state) == []
 
 
 @pytest.mark.parametrize(
     ("exit_code", "error"), [(1, MailboxError), (75, MailboxError), (67, Rejected), (65, Rejected)]
 )
 def test_a_refusing_sendmail_files_nothing(
-    tmp_path: Path, root: Path, exit_code: int, error: type[MailboxError]
+    tmp_path: Path, root: Path, state: Path, exit_code: int, error: type[MailboxError]
 ) -> None:
     command = fake_sendmail(tmp_path, f"cat >/dev/null; echo 'no such user' >&2; exit {exit_code}")
-    box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW)
+    box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW, state=state)
     with pytest.raises(error, match="no such user") as raised:
         box.send(message(), thread_id="")
     assert not isinstance(raised.value, OutcomeUnknown)
-    assert mailtools.files(root, "Sent") == [] and in_sent_tmp(root) == []
+    assert mailtools.files(root, "Sent") == [] and kept(state) == []
     assert box.find(KEY, since="") is None
 
 
-def test_a_sendmail_that_hangs_leaves_the_outcome_unknown(tmp_path: Path, root: Path) -> None:
+def test_a_sendmail_that_hangs_leaves_the_outcome_unknown(
+    tmp_path: Path, root: Path, state: Path
+) -> None:
     command = fake_sendmail(tmp_path, "cat >/dev/null; sleep 30")
-    box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW, timeout=0.3)
+    box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW, timeout=0.3, state=state)
     started = time.monotonic()
     with pytest.raises(OutcomeUnknown):
         box.send(message(), thread_id="")
     assert time.monotonic() - started < 10
-    assert mailtools.files(root, "Sent") == [] and len(in_sent_tmp(root)) == 1
+    assert mailtools.files(root, "Sent") == [] and len(kept(state)) == 1
     with pytest.raises(OutcomeUnknown):
         box.find(KEY, since="")
     with pytest.raises(OutcomeUnknown):
@@ -461,7 +490,7 @@ def test_a_sendmail_that_hangs_leaves_the_outcome_unknown(tmp_path: Path, root: 
 @pytest.mark.parametrize("command", [[], ["/nonexistent/sendmail", "-t"]])
 def test_a_missing_sendmail_names_the_setting(root: Path, command: list[str]) -> None:
     box = MaildirMailbox(root, sendmail=command, clock=lambda: NOW)
-    with pytest.raises(Rejected, match=r"\[delivery\] sendmail"):
+    with pytest.raises(Unconfigured, match=r"\[delivery\] sendmail"):
         box.send(message(), thread_id="")
     assert mailtools.files(root, "Sent") == [] and box.find(KEY, since="") is None
 

@@ -90,6 +90,10 @@ class GmailMailbox:
         own_id = " ".join(str(message.get("Message-ID", "")).split())
         return Placed(str(sent["threadId"]), own_id, mailbox_id=str(sent["id"]))
 
+    def note_to_self(self, message: EmailMessage) -> Placed:
+        """Send a message to the account's own address (it lands in SENT and INBOX)."""
+        return self.send(message, thread_id="")
+
     def find(self, key: str, *, since: str) -> Placed | None:
         """Look for key in the drafts, then in SENT mail since history id `since`.
 

@@ -80,6 +80,10 @@ class GuardedMailbox:
         self._check("send")
         return self._inner.send(message, thread_id=thread_id)
 
+    def note_to_self(self, message: EmailMessage) -> Placed:
+        self._check("note_to_self")
+        return self._inner.note_to_self(message)
+
     def find(self, key: str, *, since: str) -> Placed | None:
         self._check("find")
         return self._inner.find(key, since=since)

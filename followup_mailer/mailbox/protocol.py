@@ -29,6 +29,10 @@ class Rejected(MailboxError):
     """The mailbox refused the message for good (bad address, bad request)."""
 
 
+class Unconfigured(MailboxError):
+    """The mailbox cannot be used as configured (nothing was sent); the next pass tries again."""
+
+
 @dataclass(frozen=True, slots=True)
 class Pace:
     """How a long piece of mailbox work shows progress and yields to a stop.
@@ -84,6 +88,10 @@ class Mailbox(Protocol):
 
     def send(self, message: EmailMessage, *, thread_id: str) -> Placed:
         """Send a message (in thread_id when given); OutcomeUnknown if it may have left."""
+        ...
+
+    def note_to_self(self, message: EmailMessage) -> Placed:
+        """Deliver a message to the account's own mailbox (a reminder), found again by its key."""
         ...
 
     def find(self, key: str, *, since: str) -> Placed | None:

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected
+from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Unconfigured
 
 _REFUSED_FOR_GOOD = {65: "EX_DATAERR", 67: "EX_NOUSER", 68: "EX_NOHOST"}
 
@@ -29,8 +29,11 @@ def hand_over(command: Sequence[str], data: bytes, pending: Path, *, timeout: fl
             start_new_session=True,  # so that a timeout can stop it and its children
         )
     except OSError as error:
+        # nothing was sent: once the setting is fixed, the next pass sends it
         pending.unlink(missing_ok=True)
-        raise Rejected(f"cannot run {command[0]!r} ({error}): check [delivery] sendmail") from error
+        raise Unconfigured(
+            f"cannot run {command[0]!r} ({error.strerror or error}): fix [delivery] sendmail"
+        ) from error
     try:
         _, stderr = process.communicate(data, timeout=timeout)
     except (subprocess.TimeoutExpired, OSError) as error:

@@ -1,0 +1,121 @@
+"""Reading the files of a Maildir folder safely: regular files only, bounded, odd names survived.
+
+Other software shares these folders, and anything can end up in them: a
+FIFO (which would block a plain read for ever), a symlink to /dev/zero, a
+multi-gigabyte message, a file name that is not UTF-8 or holds a newline.
+So a folder is listed without following links, a file is opened
+non-blocking and checked to be a regular file before it is read, headers
+are read only up to the blank line that ends them (and at most
+HEADER_LIMIT bytes), a whole message at most MESSAGE_LIMIT bytes, and a
+file name becomes text that survives any database and any terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import policy
+from email.message import Message
+from email.parser import BytesHeaderParser, BytesParser
+from pathlib import Path
+from typing import BinaryIO
+
+HEADER_LIMIT = 256 * 1024  # bytes of header block read from one message
+MESSAGE_LIMIT = 4 * 1024 * 1024  # bytes of one message read for its body
+COLON = ":"  # separates a Maildir file's unique name from its flags ("unique:2,FS")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A message file found in a folder's new/ or cur/."""
+
+    unique: str  # the part of the name mail clients keep when they change flags
+    path: Path
+    flags: str  # "S" (seen), "T" (trashed), ...
+
+    @property
+    def trashed(self) -> bool:
+        return "T" in self.flags
+
+
+def list_folder(base: Path) -> list[Listed]:
+    """List the message files of a Maildir folder (new/ then cur/); other entries are skipped."""
+    found: list[Listed] = []
+    for sub in ("new", "cur"):
+        try:
+            entries = list(os.scandir(base / sub))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                continue  # dot files are clients' own; links and special files are not mail
+            unique, _, info = entry.name.partition(COLON)
+            found.append(Listed(safe_name(unique), Path(entry.path), info.partition(",")[2]))
+    return found
+
+
+def safe_name(raw: str) -> str:
+    """Return a file name as text any store can hold: undecodable bytes and controls escaped."""
+    data = os.fsencode(raw)
+    text = data.decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def read_head(path: Path) -> bytes | None:
+    """Return the header block of a regular message file, or None (gone, or not a file)."""
+    with _open_regular(path) as stream:
+        if stream is None:
+            return None
+        lines: list[bytes] = []
+        size = 0
+        while size < HEADER_LIMIT:
+            line = stream.readline(HEADER_LIMIT - size)
+            if not line or not line.strip(b"\r\n"):
+                break
+            lines.append(line)
+            size += len(line)
+        return b"".join(lines)
+
+
+def read_message(path: Path) -> Message | None:
+    """Return a message file parsed whole (at most MESSAGE_LIMIT bytes of it), or None."""
+    with _open_regular(path) as stream:
+        if stream is None:
+            return None
+        data = stream.read(MESSAGE_LIMIT)
+    try:
+        return BytesParser(policy=policy.default).parsebytes(data)
+    except Exception:  # the email package raises many kinds on junk: junk is not mail
+        return None
+
+
+def parse_head(head: bytes) -> Message:
+    """Parse a header block with the fast parser (compat32: values are left as written)."""
+    return BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+
+
+def modified(path: Path) -> float:
+    """Return a file's modification time (0 when it vanished meanwhile)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO | None]:
+    """Open a file for reading only if it is a regular file; give None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        yield None  # moved by a mail client meanwhile, or a link
+        return
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        yield None  # a FIFO or a device: reading it could block, or never end
+        return
+    with os.fdopen(fd, "rb") as stream:
+        yield stream

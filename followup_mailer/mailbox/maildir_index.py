@@ -1,0 +1,204 @@
+"""What the maildir backend remembers of the message files it read: each is read once.
+
+A Maildir file never changes once delivered, but for its flags, which a
+mail client changes by renaming it: the unique part of its name stays. So
+the headers that matter (and, for mail that arrived, what kind of mail it
+is) are read once per file and kept here by (folder, unique name); a later
+pass only lists the folders and compares names, and an idle pass parses
+nothing and writes nothing.
+
+Every entry gets an increasing number when first read; the backend's poll
+cursor is the highest number whose findings the ledger has recorded, like
+Gmail's history id. The index is a cache in the state folder: deleting it
+costs one slow pass, never a message.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from followup_mailer.mailbox.classify import Classified
+from followup_mailer.model import Kind
+
+VERSION = 1  # a cache from another version is dropped and rebuilt
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    number      INTEGER PRIMARY KEY AUTOINCREMENT,
+    folder      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    refs        TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    sender      TEXT NOT NULL,
+    recipients  TEXT NOT NULL,
+    date        TEXT NOT NULL,
+    verdict     TEXT,
+    UNIQUE (folder, name)
+);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One message file, as read once: the headers that matter, and what kind of mail it is."""
+
+    folder: str
+    name: str  # the unique part of the file name
+    key: str  # our X-Followup-Mailer-Key, "" for mail we did not make
+    message_id: str
+    references: tuple[str, ...]  # every Message-ID of References and In-Reply-To
+    subject: str
+    sender: str
+    recipients: tuple[str, ...]
+    date: datetime
+    verdict: Classified | None = None  # mail that arrived, once classified
+    number: int = 0  # when it was first read (0: not stored yet)
+
+    @property
+    def mailbox_id(self) -> str:
+        return f"{self.folder}/{self.name}"
+
+    @property
+    def thread_id(self) -> str:
+        """Return the first Message-ID of References, else In-Reply-To, else its own."""
+        return (self.references or (self.message_id,))[0]
+
+
+class Index:
+    """The entries of every folder, in a SQLite file (or in memory when path is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout=10000")
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if found != VERSION:
+            self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;")
+        self._db.executescript(_SCHEMA)
+        if found != VERSION:
+            self._db.execute(f"PRAGMA user_version = {VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def entries(self, folder: str) -> dict[str, Entry]:
+        """Return the entries of a folder, by unique name."""
+        rows = self._db.execute(
+            "SELECT number, folder, name, key, message_id, refs, subject, sender, recipients,"
+            " date, verdict FROM files WHERE folder = ? ORDER BY number",
+            (folder,),
+        )
+        return {row[2]: _entry(row) for row in rows}
+
+    def add(self, entries: Iterable[Entry]) -> dict[str, Entry]:
+        """Store new entries (one transaction); return them numbered, by unique name."""
+        added: dict[str, Entry] = {}
+        with self._transaction():
+            for entry in entries:
+                cursor = self._db.execute(
+                    "INSERT OR REPLACE INTO files (folder, name, key, message_id, refs, subject,"
+                    " sender, recipients, date, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _values(entry),
+                )
+                added[entry.name] = replace(entry, number=cursor.lastrowid or 0)
+        return added
+
+    def classify(self, entries: Iterable[Entry]) -> None:
+        """Store the verdicts of entries classified after they were first read."""
+        rows = [(_verdict_text(e.verdict), e.folder, e.name) for e in entries]
+        if rows:
+            with self._transaction():
+                self._db.executemany(
+                    "UPDATE files SET verdict = ? WHERE folder = ? AND name = ?", rows
+                )
+
+    def forget(self, folder: str, names: Iterable[str]) -> None:
+        """Drop the entries of files that are gone from a folder."""
+        rows = [(folder, name) for name in names]
+        if rows:
+            with self._transaction():
+                self._db.executemany("DELETE FROM files WHERE folder = ? AND name = ?", rows)
+
+    def reported(self) -> int:
+        """Return the number of the last entry whose findings were recorded."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'reported'").fetchone()
+        return int(row[0]) if row else 0
+
+    def mark_reported(self, number: int) -> None:
+        """Remember that the findings of every entry up to `number` are recorded."""
+        if number > self.reported():
+            with self._transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('reported', ?)", (str(number),)
+                )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+def _values(entry: Entry) -> tuple[object, ...]:
+    return (
+        entry.folder,
+        entry.name,
+        entry.key,
+        entry.message_id,
+        json.dumps(entry.references),
+        entry.subject,
+        entry.sender,
+        json.dumps(entry.recipients),
+        entry.date.isoformat(),
+        _verdict_text(entry.verdict),
+    )
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    number, folder, name, key, message_id, refs, subject, sender, recipients, when, verdict = row
+    return Entry(
+        folder=str(folder),
+        name=str(name),
+        key=str(key),
+        message_id=str(message_id),
+        references=tuple(json.loads(str(refs))),
+        subject=str(subject),
+        sender=str(sender),
+        recipients=tuple(json.loads(str(recipients))),
+        date=datetime.fromisoformat(str(when)),
+        verdict=_verdict_of(verdict),
+        number=int(str(number)),
+    )
+
+
+def _verdict_text(verdict: Classified | None) -> str | None:
+    if verdict is None:
+        return None
+    back = verdict.return_date.isoformat() if verdict.return_date else None
+    return json.dumps(
+        [verdict.kind.value, verdict.bounced, verdict.returned, back, verdict.organizer]
+    )
+
+
+def _verdict_of(text: object) -> Classified | None:
+    if text is None:
+        return None
+    kind, bounced, returned, back, organizer = json.loads(str(text))
+    return Classified(
+        Kind(kind),
+        tuple(bounced),
+        tuple(returned),
+        date.fromisoformat(back) if back else None,
+        organizer,
+    )
