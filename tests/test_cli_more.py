@@ -18,12 +18,13 @@ from followup_mailer.cli.add import add
 from followup_mailer.cli.context import Session
 from followup_mailer.cli.import_export import export, import_ics
 from followup_mailer.cli.main import _Group
-from followup_mailer.cli.pipeline import status
+from followup_mailer.cli.messages import check
+from followup_mailer.cli.pipeline import plan_command, status
 from followup_mailer.cli.run import run
 from followup_mailer.cli.views import local
 from followup_mailer.intake.schedule import load_schedule
 from tests.conftest import config_text
-from tests.e2e import interview_toml, ended_recently
+from tests.e2e import ended_recently, interview_toml
 
 NY = ZoneInfo("America/New_York")
 EXAMPLE = Path(__file__).parent.parent / "followup_mailer" / "examples" / "interviews.example.toml"
@@ -38,7 +39,7 @@ def cli(ctx: click.Context, config: Path) -> None:
     ctx.obj = Session(config)
 
 
-for command in (add, import_ics, export, run, status):
+for command in (add, import_ics, export, run, status, check, plan_command):
     cli.add_command(command)
 
 
@@ -117,7 +118,9 @@ def test_add_in_a_terminal_asks_for_what_is_missing(folder: Folder) -> None:
         "Platform Engineer",  # role
         "next friday",  # start: not a date, asked again
         start,
-        DANA,  # the first interviewer
+        "",  # how long: the default, one hour
+        "Bob <bob@foo>",  # the first interviewer: not an address `check` takes, asked again
+        DANA,
         "lee@acme.example",  # another: no name, asked again
         "Lee Park <lee@acme.example>",
         "",  # no more interviewers
@@ -125,10 +128,14 @@ def test_add_in_a_terminal_asks_for_what_is_missing(folder: Folder) -> None:
     ]
     result = folder.run("add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
+    assert "Start, e.g. 2026-11-20T14:00 (in America/New_York):" in result.output
+    assert "How long [1h]:" in result.output
     assert (
         "is not a date and time" in result.output and "is not a name and address" in result.output
     )
+    assert "is not a single valid address: 'bob@foo'" in result.output
     added = load_schedule(folder.schedule, default_tz=NY)[-1]
+    assert added.end - added.start == timedelta(hours=1)
     assert (added.company, added.role, added.format) == ("Globex", "Platform Engineer", "panel")
     assert [p.email for p in added.interviewers] == ["dana@acme.example", "lee@acme.example"]
     assert added.highlights == ("the migration to Kubernetes",)
@@ -146,7 +153,10 @@ def test_add_without_a_terminal_names_the_missing_flag(folder: Folder) -> None:
     ("flags", "message"),
     [
         (["--start", "tomorrow"], "Invalid value for '--start'"),
-        (["--start", "2099-01-01"], "is not a date and time"),  # a date alone: when?
+        (["--start", "2099-01-01"], "is a date without a time"),  # a date alone: when?
+        (["--start", "2099-01-01T10:00", "--interviewer", "Bob <bob@foo>"], "'bob@foo'"),
+        (["--start", "2099-01-01T10:00", "--contact", "Two <a@b.com,c@d.com>"], "'--contact'"),
+        (["--start", "2099-01-01T10:00", "--lead", "bob@foo"], "'--lead'"),
         (["--start", "2099-01-01T10:00", "--company", "Acme\nCorp"], "holds a line break"),
         (["--start", "2099-01-01T10:00", "--interviewer", "dana@x.example"], "'--interviewer'"),
         (["--start", "2099-01-01T10:00", "--timezone", "Mars/Base"], "'--timezone'"),
@@ -243,9 +253,9 @@ def invite(folder: Folder, summary: str = "Interview: Data Engineer – Initech"
     return path
 
 
-def test_import_ics_adds_the_invite_once(folder: Folder) -> None:
+def test_import_ics_adds_the_invite_once_then_updates_it_in_place(folder: Folder) -> None:
     path = invite(folder)
-    first = folder.run("import-ics", str(path), "--organizer-is-contact")
+    first = folder.run("import-ics", str(path))
     assert first.exit_code == 0, first.output
     new_id = f"initech-data-engineer-{next_week().date().isoformat()}"
     assert f"added {new_id}" in first.stdout
@@ -253,12 +263,40 @@ def test_import_ics_adds_the_invite_once(folder: Folder) -> None:
     assert "tip: add highlights" in first.stdout
     added = load_schedule(folder.schedule, default_tz=NY)[-1]
     assert [p.email for p in added.interviewers] == ["omar@initech.example"]
-    assert [p.email for p in added.contacts] == ["greta@initech.example"]
+    assert [p.email for p in added.contacts] == ["greta@initech.example"]  # the organizer
     assert added.format == "one-on-one" and added.timezone == ZoneInfo("Europe/Berlin")
-    again = folder.run("import-ics", str(path), "--organizer-is-contact")
-    assert again.exit_code == 0
-    assert f"already in the schedule as {new_id}" in again.stdout
-    assert "nothing to add" in again.stdout and len(folder.interviews()) == 3
+    assert added.uid == "abc123@google.com"
+    again = folder.run("import-ics", str(path))
+    assert again.exit_code == 0 and f"{new_id} is up to date" in again.stdout
+    assert "nothing to change" in again.stdout and len(folder.interviews()) == 3
+    before = folder.schedule.read_bytes()
+    moved_text = path.read_bytes().replace(b"T110000", b"T123000").replace(b"T100000", b"T113000")
+    path.write_bytes(moved_text)  # moved by 90 minutes
+    moved = folder.run("import-ics", str(path))
+    assert moved.exit_code == 0, moved.output
+    assert f"updated {new_id} in {folder.schedule}: moved to" in moved.stdout
+    after = load_schedule(folder.schedule, default_tz=NY)
+    assert len(after) == 3 and after[-1].start - added.start == timedelta(minutes=90)
+    assert (
+        folder.schedule.read_bytes().split(b"[[interview]]")[:3]
+        == before.split(b"[[interview]]")[:3]
+    )  # the example interviews, byte for byte
+
+
+def test_import_ics_of_a_cancellation_withdraws_the_interview(folder: Folder) -> None:
+    path = invite(folder)
+    assert folder.run("import-ics", str(path)).exit_code == 0
+    cancel = path.read_bytes().replace(b"METHOD:REQUEST", b"METHOD:CANCEL")
+    path.write_bytes(cancel)
+    result = folder.run("import-ics", str(path))
+    assert result.exit_code == 0, result.output
+    assert "cancelled initech-data-engineer-" in result.stdout
+    assert load_schedule(folder.schedule, default_tz=NY)[-1].outcome == "withdrawn"
+    shown = folder.run("status", "--json")
+    steps = [s for s in json.loads(shown.stdout) if s["interview"].startswith("initech")]
+    assert steps and {(s["state"], s["reason"]) for s in steps} == {
+        ("cancelled", "outcome: withdrawn")
+    }
 
 
 def test_import_ics_dry_run_prints_the_toml(folder: Folder) -> None:
@@ -266,7 +304,8 @@ def test_import_ics_dry_run_prints_the_toml(folder: Folder) -> None:
     result = folder.run("import-ics", str(invite(folder)), "--dry-run")
     assert result.exit_code == 0, result.output
     assert 'company = "Initech"\nrole = "Data Engineer"\n' in result.stdout
-    assert result.stdout.count("[[interview.interviewer]]") == 2  # the organizer too
+    assert result.stdout.count("[[interview.interviewer]]") == 1
+    assert result.stdout.count("[[interview.contact]]") == 1  # the organizer
     assert folder.schedule.read_bytes() == before
 
 
@@ -306,7 +345,7 @@ def drafted(folder: Folder) -> Folder:
     return folder
 
 
-def test_export_csv_has_a_row_per_step(drafted: Folder) -> None:
+def test_export_csv_has_a_row_per_step_with_times_spreadsheets_read(drafted: Folder) -> None:
     result = drafted.run("export")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -318,15 +357,22 @@ def test_export_csv_has_a_row_per_step(drafted: Folder) -> None:
     assert {(r["company"], r["role"], r["to"]) for r in rows} == {
         ("Acme Corp", "Senior Backend Engineer", "dana@acme.com")
     }
-    start = ended_recently() - timedelta(hours=1)
-    assert abs(datetime.fromisoformat(rows[0]["interview_start"]) - start) < timedelta(minutes=1)
+    written = rows[0]["interview_start (America/New_York)"]  # the zone, in the header
+    start = datetime.strptime(written, "%Y-%m-%d %H:%M:%S").replace(tzinfo=NY)
+    assert abs(start - (ended_recently() - timedelta(hours=1))) < timedelta(minutes=1)
 
 
 def test_export_json_matches_the_csv(drafted: Folder) -> None:
-    as_csv = list(csv.DictReader(io.StringIO(drafted.run("export").stdout)))
+    as_csv = list(csv.reader(io.StringIO(drafted.run("export").stdout)))[1:]
     as_json = json.loads(drafted.run("export", "--format", "json").stdout)
     assert json.loads(drafted.run("export", "--json").stdout) == as_json
-    assert [{k: v or "" for k, v in item.items()} for item in as_json] == as_csv
+    for line, item in zip(as_csv, as_json, strict=True):
+        for cell, (key, value) in zip(line, item.items(), strict=True):
+            if key in ("interview_start", "due", "sent_at") and value:
+                local = datetime.fromisoformat(value).astimezone(NY)
+                assert cell == local.strftime("%Y-%m-%d %H:%M:%S")
+            else:
+                assert cell == (value or "")
 
 
 def test_export_works_while_the_schedule_is_broken(drafted: Folder) -> None:
@@ -339,3 +385,49 @@ def test_export_works_while_the_schedule_is_broken(drafted: Folder) -> None:
         (r["interview"], r["step"], r["state"]) for r in rows
     }
     assert {r["company"] for r in rows} == {None}
+
+
+# --- one validator, one convention for times ----------------------------------------------------
+
+
+def test_check_reports_each_problem_once(folder: Folder) -> None:
+    folder.schedule.write_text(
+        interview_toml("bad", end=next_week(), people=[("Bob", "bob@foo")]), "utf-8"
+    )
+    result = folder.run("check")
+    assert result.exit_code == 1
+    assert result.stderr.count("is not a single valid address: 'bob@foo'") == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    "at", ["2026-11-20T14:00", "2026-11-20 14:00", "2026-11-20T14:00:00", "2026-11-20T14:00-05:00"]
+)
+def test_plan_at_takes_the_forms_add_takes(folder: Folder, at: str) -> None:
+    result = folder.run("plan", "--at", at, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+
+
+def test_plan_at_refuses_a_date_alone_saying_what_to_write(folder: Folder) -> None:
+    result = folder.run("plan", "--at", "2026-11-20")
+    assert result.exit_code == 2 and "a date without a time" in result.output
+
+
+def test_plan_and_status_name_their_zone_and_the_recipients_clock(folder: Folder) -> None:
+    plan = folder.run("plan")
+    assert plan.exit_code == 0, plan.output
+    assert "When (New York)" in plan.stdout
+    assert "Berlin)" in plan.stdout  # the Globex panel's interviewers are in Berlin
+
+
+def test_status_json_plan_json_and_export_json_write_utc(drafted: Folder) -> None:
+    for command in (["status", "--json"], ["plan", "--json"], ["export", "--json"]):
+        result = drafted.run(*command)
+        assert result.exit_code == 0, result.output
+        times = [
+            value
+            for row in json.loads(result.stdout)
+            for key, value in row.items()
+            if key in ("due", "sent_at", "interview_start") and value
+        ]
+        assert times and all(value.endswith("+00:00") for value in times), (command, times)

@@ -67,33 +67,56 @@ def test_rows_carry_company_role_and_start_of_their_interview() -> None:
     assert (removed.company, removed.role, removed.interview_start) == ("", "", None)
 
 
-def test_csv_has_a_header_and_one_line_per_step_in_your_timezone() -> None:
-    lines = list(csv.DictReader(io.StringIO(to_csv(exported(), NY))))
-    assert tuple(lines[0]) == COLUMNS
-    assert [(line["interview"], line["step"], line["state"]) for line in lines] == [
+def test_csv_times_read_as_dates_in_your_timezone_which_the_header_names() -> None:
+    lines = list(csv.reader(io.StringIO(to_csv(exported(), NY))))
+    assert lines[0] == [
+        "interview",
+        "company",
+        "role",
+        "interview_start (America/New_York)",
+        "step",
+        "to",
+        "state",
+        "due (America/New_York)",
+        "sent_at (America/New_York)",
+        "reason",
+    ]
+    rows = [dict(zip(COLUMNS, line, strict=True)) for line in lines[1:]]
+    assert [(row["interview"], row["step"], row["state"]) for row in rows] == [
         ("acme", "thank_you", "sent"),
         ("acme", "followup-1", "planned"),
         ("removed-one", "thank_you", "cancelled"),
     ]
-    assert lines[0]["interview_start"] == "2026-11-20T14:00:00-05:00"
-    assert lines[0]["sent_at"] == "2026-11-20T14:00:00-05:00"
-    assert lines[1]["due"] == "" and lines[2]["company"] == ""
+    # the form spreadsheets read as a date and time
+    assert rows[0]["interview_start"] == "2026-11-20 14:00:00"
+    assert rows[0]["sent_at"] == "2026-11-20 14:00:00"
+    assert rows[0]["due"] == "2026-11-21 14:00:00"
+    assert rows[1]["due"] == "" and rows[2]["company"] == ""
 
 
-def test_json_is_a_list_of_objects_with_nulls_for_unknowns() -> None:
-    data = json.loads(to_json(exported(), NY))
+def test_json_times_are_iso_8601_in_utc_with_nulls_for_unknowns() -> None:
+    data = json.loads(to_json(exported()))
     assert [tuple(item) for item in data] == [COLUMNS] * 3
-    assert data[0]["due"] == "2026-11-21T14:00:00-05:00" and data[0]["reason"] is None
+    assert data[0]["due"] == "2026-11-21T19:00:00+00:00" and data[0]["reason"] is None
+    assert data[0]["interview_start"] == "2026-11-20T19:00:00+00:00"
     assert data[2]["company"] is None and data[2]["interview_start"] is None
+
+
+def test_json_times_are_those_of_status_json() -> None:
+    (sent, _, _) = exported()
+    assert json.loads(to_json([sent]))[0]["due"] == ROWS[0].as_json()["due"]
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     sneaky = replace(ACME, company='=HYPERLINK("http://x")', role="+1")
-    (line,) = csv.DictReader(io.StringIO(to_csv(export_rows(ROWS[:1], [sneaky]), NY)))
-    assert line["company"] == '\'=HYPERLINK("http://x")' and line["role"] == "'+1"
-    assert json.loads(to_json(export_rows(ROWS[:1], [sneaky]), NY))[0]["role"] == "+1"
+    (line,) = list(csv.reader(io.StringIO(to_csv(export_rows(ROWS[:1], [sneaky]), NY))))[1:]
+    row = dict(zip(COLUMNS, line, strict=True))
+    assert row["company"] == '\'=HYPERLINK("http://x")' and row["role"] == "'+1"
+    assert json.loads(to_json(export_rows(ROWS[:1], [sneaky])))[0]["role"] == "+1"
 
 
 def test_no_steps_is_a_header_alone_or_an_empty_list() -> None:
-    assert to_csv([], NY) == ",".join(COLUMNS) + "\n"
-    assert json.loads(to_json([], NY)) == []
+    assert to_csv([], UTC).splitlines() == [
+        "interview,company,role,interview_start (UTC),step,to,state,due (UTC),sent_at (UTC),reason"
+    ]
+    assert json.loads(to_json([])) == []

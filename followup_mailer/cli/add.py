@@ -1,33 +1,39 @@
-"""The `add` command: an interview into the schedule file, from flags or by asking."""
+"""The `add` command: an interview into the schedule file, from flags or by asking.
+
+Values are checked as they come in, by the rules the schedule file, `check` and the daemon use
+(addresses by compose/headers.py, date-times by intake/moments.py), so nothing `add` writes is
+refused later. Prompts show real defaults, or say "e.g." for an example.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
-from followup_mailer import timing
 from followup_mailer.cli.context import Session
 from followup_mailer.cli.intake import (
-    _Asker,
-    _day_or_moment,
-    _interview_id,
-    _length,
-    _many,
-    _moment,
-    _note,
-    _one,
-    _person,
-    _report_added,
-    _text,
-    _zone,
+    Asker,
+    email_value,
+    id_value,
+    length_value,
+    many,
+    note_value,
+    one,
+    person_value,
+    report_added,
+    text_value,
+    zone_value,
 )
+from followup_mailer.cli.params import DATETIME, DAY_OR_DATETIME, day_or_moment, end_value, in_zone
+from followup_mailer.cli.times import zone_name
 from followup_mailer.errors import UserError
 from followup_mailer.intake import append as intake
+from followup_mailer.intake.moments import DATETIME_EXAMPLE
 from followup_mailer.intake.schedule import DEFAULT_LENGTH, RESPONSE_HOUR
 from followup_mailer.model import Format, Interview, Person
 
@@ -48,31 +54,33 @@ Examples:
 @click.option(
     "--id",
     "interview_id",
-    callback=_one(_interview_id),
+    callback=one(id_value),
     help="Unique id [default: company-role-date].",
 )
 @click.option(
-    "--company", callback=_one(_text), help='The company, as your notes name it: "Acme Corp".'
+    "--company", callback=one(text_value), help='The company, as your notes name it: "Acme Corp".'
 )
 @click.option(
-    "--role", callback=_one(_text), help='The role you interviewed for: "Senior Backend Engineer".'
+    "--role",
+    callback=one(text_value),
+    help='The role you interviewed for: "Senior Backend Engineer".',
 )
 @click.option(
     "--start",
-    metavar="DATETIME",
-    callback=_one(_moment),
-    help="When it started: 2026-11-20T14:00 (your timezone) or with an offset.",
+    type=DATETIME,
+    help="When it starts: 2026-11-20T14:00 or 2026-11-20 14:00 (your timezone), or with an "
+    "offset: 2026-11-20T14:00-05:00.",
 )
 @click.option("--end", metavar="DATETIME|HH:MM", help="When it ended (a bare time: the same day).")
 @click.option(
     "--duration",
-    callback=_one(_length),
+    callback=one(length_value),
     help='How long, instead of --end: "45m", "1h30m" [default: 1h].',
 )
 @click.option(
     "--timezone",
     "zone",
-    callback=_one(_zone),
+    callback=one(zone_value),
     help='The interviewers\' zone, for the send window: "Europe/Berlin".',
 )
 @click.option(
@@ -86,12 +94,13 @@ Examples:
     "interviewers",
     multiple=True,
     metavar='"NAME <EMAIL>"',
-    callback=_many(_person),
+    callback=many(person_value),
     help="Someone you met (repeat for a panel).",
 )
 @click.option(
     "--lead",
     metavar="EMAIL",
+    callback=one(email_value),
     help="The lead interviewer (a group interview's one note goes there).",
 )
 @click.option(
@@ -99,7 +108,7 @@ Examples:
     "contacts",
     multiple=True,
     metavar='"NAME <EMAIL>"',
-    callback=_many(_person),
+    callback=many(person_value),
     help="The recruiter or coordinator: receives the nudges (repeatable).",
 )
 @click.option(
@@ -113,15 +122,14 @@ Examples:
     "--notes",
     multiple=True,
     metavar="EMAIL=TEXT",
-    callback=_many(_note),
+    callback=many(note_value),
     help="A point from your talk with that interviewer (repeatable).",
 )
 @click.option("--addendum", metavar="TEXT", help="A concern to address, or something you left out.")
 @click.option(
     "--expect-response-by",
-    metavar="DATE",
-    callback=_one(_day_or_moment),
-    help="They said they would answer by then: the first nudge waits for it.",
+    type=DAY_OR_DATETIME,
+    help="They said they would answer by then (2026-11-27): the first nudge waits for it.",
 )
 @click.option(
     "--thread", metavar="ID", help="Gmail thread id of your conversation with the recruiter."
@@ -156,7 +164,7 @@ def add(session: Session, /, **given: object) -> None:
         click.echo(intake.interview_toml(interview), nl=False)
         return
     added = intake.append_interviews(schedule, [interview], default_tz=tz)
-    _report_added(session, added, str(schedule.path))
+    report_added(session, added, str(schedule.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +192,14 @@ class _AddFlags:
 
     def interview(self, schedule: intake.ScheduleFile, tz: ZoneInfo) -> Interview:
         """Build the interview, asking for what is missing when allowed."""
-        ask = _Asker(sys.stdin.isatty() if self.interactive is None else self.interactive)
-        company = ask.value(self.company, "--company", "Company", _text)
-        role = ask.value(self.role, "--role", "Role", _text)
-        start = _local(ask.value(self.start, "--start", "Start (2026-11-20T14:00)", _moment), tz)
+        ask = Asker(sys.stdin.isatty() if self.interactive is None else self.interactive)
+        company = ask.value(self.company, "--company", "Company", text_value)
+        role = ask.value(self.role, "--role", "Role", text_value)
+        prompt = f"Start, e.g. {DATETIME_EXAMPLE} (in {zone_name(tz)})"
+        start = in_zone(ask.value(self.start, "--start", prompt, DATETIME), tz)
+        length = self.duration
+        if self.end is None and length is None and ask.interactive:
+            length = ask.value(None, "--duration", "How long", length_value, default="1h")
         people = _with_notes(_with_lead(ask.people(self.interviewers), self.lead), self.notes)
         highlights = self.highlights
         if not highlights and not self.notes:
@@ -197,12 +209,14 @@ class _AddFlags:
             company=company,
             role=role,
             start=start,
-            end=self._end(start, tz),
+            end=self._end(start, length, tz),
             timezone=self.zone,
             format=Format(self.format_) if self.format_ else _format_for(people),
             highlights=highlights,
             addendum=self.addendum or "",
-            expect_response_by=_response_by(self.expect_response_by, self.zone or tz),
+            expect_response_by=day_or_moment(
+                self.expect_response_by, self.zone or tz, RESPONSE_HOUR
+            ),
             thread=self.thread or "",
             interviewers=people,
             contacts=self.contacts,
@@ -221,48 +235,23 @@ class _AddFlags:
             )
         return self.interview_id
 
-    def _end(self, start: datetime, tz: ZoneInfo) -> datetime:
+    def _end(self, start: datetime, length: timedelta | None, tz: ZoneInfo) -> datetime:
         if self.end is not None and self.duration is not None:
             raise click.UsageError("give --end or --duration, not both")
         if self.end is None:
-            return intake.later(start, self.duration or DEFAULT_LENGTH)
-        end = _end_moment(self.end, start, tz)
+            return intake.later(start, length or DEFAULT_LENGTH)
+        end = end_value("--end", self.end, start, tz)
         if end.astimezone(UTC) <= start.astimezone(UTC):
             raise click.UsageError(f"--end {self.end} is not after --start; write when it ended")
         return end
 
 
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    """Read a time written without an offset in the account's zone."""
-    return timing.localize(moment, tz) if moment.tzinfo is None else moment
-
-
-def _end_moment(text: str, start: datetime, tz: ZoneInfo) -> datetime:
-    """Read --end: a date and time, or a bare time on the start's day."""
-    try:
-        clock = time.fromisoformat(text.strip())
-    except ValueError:
-        return _local(_moment(text), tz)
-    if clock.tzinfo is not None:
-        raise click.UsageError(f"--end {text}: write a bare time like 15:30, or a date and time")
-    naive = datetime.combine(start.date(), clock)
-    zone = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else None
-    return timing.localize(naive, zone) if zone else naive.replace(tzinfo=start.tzinfo)
-
-
-def _response_by(value: date | None, tz: ZoneInfo) -> datetime | None:
-    """Read --expect-response-by; a bare date means 09:00 that day, as in the schedule file."""
-    if value is None or isinstance(value, datetime):
-        return _local(value, tz) if value else None
-    return timing.localize(datetime.combine(value, RESPONSE_HOUR), tz)
-
-
 def _with_lead(people: tuple[Person, ...], lead: str | None) -> tuple[Person, ...]:
     if lead is None:
         return people
-    if lead.strip().lower() not in _emails(people):
+    if lead not in _emails(people):
         raise click.UsageError(_not_an_interviewer("--lead", lead, people))
-    return tuple(replace(p, lead=p.email.lower() == lead.strip().lower()) for p in people)
+    return tuple(replace(p, lead=p.email.lower() == lead) for p in people)
 
 
 def _with_notes(

@@ -1,14 +1,20 @@
-"""The pipeline as rows for a spreadsheet (CSV) or a job tracker (JSON): one row per step."""
+"""The pipeline as rows for a spreadsheet (CSV) or a job tracker (JSON): one row per step.
+
+Times follow cli/times.py: JSON in ISO 8601, UTC; CSV as "2026-11-20 14:00:00" in the account's
+zone, which spreadsheets read as dates, the zone named in the column header
+("due (America/New_York)").
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from followup_mailer.cli.times import iso_utc, spreadsheet, zone_name
 from followup_mailer.cli.views import Row
 from followup_mailer.model import Interview, State
 
@@ -24,6 +30,7 @@ COLUMNS = (
     "sent_at",
     "reason",
 )
+TIME_COLUMNS = frozenset({"interview_start", "due", "sent_at"})
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,18 +50,18 @@ class ExportRow:
     sent_at: datetime | None
     reason: str
 
-    def values(self, tz: tzinfo) -> dict[str, str | None]:
-        """Return the row's columns as text, times in ISO 8601 in `tz`; None when unknown."""
+    def values(self, write_time: Callable[[datetime | None], str | None]) -> dict[str, str | None]:
+        """Return the row's columns as text, times written by `write_time`; None when unknown."""
         return {
             "interview": self.interview,
             "company": self.company or None,
             "role": self.role or None,
-            "interview_start": _iso(self.interview_start, tz),
+            "interview_start": write_time(self.interview_start),
             "step": self.step,
             "to": self.to,
             "state": str(self.state),
-            "due": _iso(self.due, tz),
-            "sent_at": _iso(self.sent_at, tz),
+            "due": write_time(self.due),
+            "sent_at": write_time(self.sent_at),
             "reason": self.reason or None,
         }
 
@@ -82,19 +89,27 @@ def export_rows(rows: Iterable[Row], interviews: Iterable[Interview]) -> list[Ex
     return exported
 
 
+def csv_header(tz: tzinfo) -> list[str]:
+    """Return the CSV column names: the time columns name the zone their times are in."""
+    zone = zone_name(tz)
+    return [f"{name} ({zone})" if name in TIME_COLUMNS else name for name in COLUMNS]
+
+
 def to_csv(rows: Iterable[ExportRow], tz: tzinfo) -> str:
     """Write the rows as CSV with a header line; empty cells for unknown values."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(csv_header(tz))
     for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.values(tz).items()})
+        values = row.values(lambda moment: spreadsheet(moment, tz))
+        writer.writerow([_cell(values[name]) for name in COLUMNS])
     return buffer.getvalue()
 
 
-def to_json(rows: Iterable[ExportRow], tz: tzinfo) -> str:
-    """Write the rows as a JSON list of objects; null for unknown values."""
-    return json.dumps([row.values(tz) for row in rows], indent=2, ensure_ascii=False) + "\n"
+def to_json(rows: Iterable[ExportRow]) -> str:
+    """Write the rows as a JSON list of objects, times in UTC; null for unknown values."""
+    data = [row.values(iso_utc) for row in rows]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(value: str | None) -> str:
@@ -102,7 +117,3 @@ def _cell(value: str | None) -> str:
     if value is None:
         return ""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _iso(moment: datetime | None, tz: tzinfo) -> str | None:
-    return moment.astimezone(tz).isoformat() if moment else None

@@ -35,6 +35,7 @@ COMMANDS = {
     "add": "add:add",
     "import-ics": "import_export:import_ics",
     "export": "import_export:export",
+    "help": "help:help_command",
 }
 
 

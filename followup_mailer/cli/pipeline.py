@@ -10,30 +10,34 @@ import click
 from followup_mailer.cli import views
 from followup_mailer.cli.context import Session, now_utc, pass_session
 from followup_mailer.cli.output import detail, out, say, warn
+from followup_mailer.cli.params import DATETIME, in_zone
 from followup_mailer.errors import UserError
 from followup_mailer.reconcile import current_plan
 
 
 @click.command("plan")
-@click.option("--at", "at", type=click.DateTime(), help="Plan as if it were this time (local).")
+@click.option(
+    "--at", "at", type=DATETIME, help="Plan as if it were this time: 2026-11-20T14:00 (your zone)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_session
 def plan_command(session: Session, at: datetime | None, as_json: bool) -> None:
     """Show the timeline: what will happen when. Changes nothing."""
     settings = session.settings
-    now = at.replace(tzinfo=settings.account.timezone) if at else now_utc()
+    now = in_zone(at, settings.account.timezone) if at else now_utc()
     interviews = session.schedule()
     with session.store() as store:
         planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
         records = store.records()
+    items = views.rows(planned, records, views.zones_of(interviews))
     if as_json:
         data = [
             row.as_json() | {"action": p.action.mode if p.action else None}
-            for p, row in zip(planned, views.rows(planned, records), strict=True)
+            for p, row in zip(planned, items, strict=True)
         ]
         click.echo(json.dumps(data, indent=2))
         return
-    out.print(views.timeline(planned, settings.account.timezone, now))
+    out.print(views.timeline(planned, items, settings.account.timezone, now))
 
 
 @click.command()
@@ -45,10 +49,11 @@ def status(session: Session, as_json: bool) -> None:
     with session.store() as store:
         records = store.records()
         try:
+            interviews = session.schedule()
             planned = current_plan(
-                settings=settings, interviews=session.schedule(), store=store, now=now_utc()
+                settings=settings, interviews=interviews, store=store, now=now_utc()
             )
-            items = views.rows(planned, records)
+            items = views.rows(planned, records, views.zones_of(interviews))
         except UserError as error:
             # the ledger still knows what happened; say the file is broken
             warn(f"{error}; showing the last recorded state")
@@ -58,6 +63,6 @@ def status(session: Session, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([row.as_json() for row in items], indent=2))
     elif items:
-        out.print(views.status_table(items, settings.account.timezone))
+        out.print(views.status_table(items, settings.account.timezone, now_utc()))
     else:
         say("Nothing yet: add interviews to the schedule, then `followup-mailer run`.")

@@ -1,9 +1,11 @@
-"""New interviews into the schedule file: TOML text, ids and safe appends (invites.py reads .ics).
+"""Interviews into the schedule file: ids, and safe writes (new sections appended, others edited).
 
-The schedule file belongs to the user: an append keeps every byte already there (comments and
-line endings included), is written as editors write (a new file renamed over the old one), and
-happens only when the whole resulting text passes schedule.parse_schedule, so adding an
-interview can never break the file.
+The schedule file belongs to the user: a write keeps every byte it does not change (comments
+and line endings included; edit.py changes single sections), is written as editors write (a
+new file renamed over the old one, after an fsync), and happens only when the whole resulting
+text passes schedule.parse_schedule, every edited interview reads back as intended, and every
+value written passes the header rules `check` applies (admit.py). So adding or updating an
+interview can never break the file, nor write what another command would refuse.
 """
 
 from __future__ import annotations
@@ -12,107 +14,23 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from followup_mailer.errors import Problem, UserError
+from followup_mailer.intake import edit
+from followup_mailer.intake.admit import refuse_unsafe
 from followup_mailer.intake.schedule import parse_schedule
-from followup_mailer.model import Interview, Person
+from followup_mailer.intake.toml_text import interview_toml as interview_toml  # re-exported
+from followup_mailer.intake.toml_text import toml_datetime as toml_datetime
+from followup_mailer.intake.toml_text import toml_string as toml_string
+from followup_mailer.model import Interview
 
 ID_PATTERN = re.compile(r"[a-z0-9._-]+")
-_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
 _MAX_SLUG = 48  # company and role part of a generated id; the date follows
-
-
-# --- TOML text --------------------------------------------------------------------------------
-
-
-def toml_string(text: str) -> str:
-    """Quote text as a TOML basic string that reads back as exactly `text`."""
-    if any("\ud800" <= char <= "\udfff" for char in text):
-        raise ValueError("is not valid text (it holds bytes that are not UTF-8)")
-    return '"' + "".join(_escape(char) for char in text) + '"'
-
-
-def _escape(char: str) -> str:
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    # TOML allows no other control character in a basic string
-    if char < " " or char == "\x7f":
-        return f"\\u{ord(char):04X}"
-    return char
-
-
-def toml_datetime(moment: datetime) -> str:
-    """Write an aware datetime as a TOML offset date-time."""
-    offset = moment.utcoffset()
-    if offset is None:
-        raise ValueError(f"{moment.isoformat()} has no timezone")
-    if offset % timedelta(minutes=1):
-        moment = moment.astimezone(UTC)  # TOML offsets have no seconds (old local mean times)
-    return moment.isoformat()
-
-
-def interview_toml(interview: Interview) -> str:
-    """Write one [[interview]] block, people indented below it, as in the example schedule."""
-    lines = ["[[interview]]", *_interview_lines(interview)]
-    for role, people in (("interviewer", interview.interviewers), ("contact", interview.contacts)):
-        for person in people:
-            lines += ["", f"  [[interview.{role}]]"]
-            lines += [f"  {line}" for line in _person_lines(interview.id, role, person)]
-    return "\n".join(lines) + "\n"
-
-
-def _interview_lines(interview: Interview) -> Iterator[str]:
-    yield from _text("id", interview.id, interview.id)
-    yield from _text("company", interview.company, interview.id)
-    yield from _text("role", interview.role, interview.id)
-    yield f"start = {toml_datetime(interview.start)}"
-    yield f"end = {toml_datetime(interview.end)}"
-    if interview.timezone is not None:
-        yield f"timezone = {toml_string(interview.timezone.key)}"
-    yield f"format = {toml_string(interview.format)}"
-    if interview.highlights:
-        quoted = [_quoted("highlights", text, interview.id) for text in interview.highlights]
-        yield f"highlights = [{', '.join(quoted)}]"
-    yield from _text("addendum", interview.addendum, interview.id, optional=True)
-    if interview.expect_response_by is not None:
-        yield f"expect_response_by = {toml_datetime(interview.expect_response_by)}"
-    yield from _text("thread", interview.thread, interview.id, optional=True)
-    yield f"outcome = {toml_string(interview.outcome)}"
-
-
-def _person_lines(interview_id: str, role: str, person: Person) -> Iterator[str]:
-    where = f"{interview_id}.{role}"
-    yield from _text("name", person.name, where)
-    yield from _text("email", person.email, where)
-    yield from _text("title", person.title, where, optional=True)
-    yield from _text("notes", person.notes, where, optional=True)
-    if person.lead:
-        yield "lead = true"
-
-
-def _text(key: str, value: str, where: str, *, optional: bool = False) -> Iterator[str]:
-    if value or not optional:
-        yield f"{key} = {_quoted(key, value, where)}"
-
-
-def _quoted(key: str, value: str, where: str) -> str:
-    try:
-        return toml_string(value)
-    except ValueError as error:
-        raise UserError(f"interview {where}: {key} {error}") from None
 
 
 # --- ids ----------------------------------------------------------------------------------------
@@ -172,20 +90,61 @@ def append_interviews(
     schedule: ScheduleFile, interviews: Sequence[Interview], *, default_tz: ZoneInfo
 ) -> tuple[Interview, ...]:
     """Append interviews to the schedule file atomically, only if the result is valid."""
+    return save(schedule, additions=interviews, default_tz=default_tz)
+
+
+def save(
+    schedule: ScheduleFile,
+    *,
+    additions: Sequence[Interview] = (),
+    edits: Sequence[edit.Edit] = (),
+    default_tz: ZoneInfo,
+    today: date | None = None,
+) -> tuple[Interview, ...]:
+    """Edit interviews in place and append new ones, in one atomic write; return the added."""
+    refuse_unsafe([*additions, *(change.new for change in edits)], file=str(schedule.path))
     text = _decode(schedule.raw, schedule.path)
-    addition = _joiner(text) + "\n".join(interview_toml(i) for i in interviews)
+    if edits:
+        day = today or datetime.now(UTC).date()
+        text = edit.edited(text, schedule.interviews, edits, day)
+    addition = _joiner(text) + "\n".join(interview_toml(i) for i in additions) if additions else ""
     if "\r\n" in text:
         addition = addition.replace("\n", "\r\n")  # keep the file's line endings
+    parsed = _parsed(text + addition, schedule.path, default_tz)
+    _verify(parsed[: len(schedule.interviews)], schedule.interviews, edits, schedule.path)
+    _replace_file(schedule, (text + addition).encode("utf-8"))
+    return parsed[len(schedule.interviews) :]
+
+
+def _parsed(text: str, path: Path, default_tz: ZoneInfo) -> tuple[Interview, ...]:
     try:
-        parsed = parse_schedule(text + addition, file=str(schedule.path), default_tz=default_tz)
+        return parse_schedule(text, file=str(path), default_tz=default_tz)
     except UserError as error:
         raise UserError(
-            f"not written to {schedule.path}: the new interview has problems",
+            f"not written to {path}: the interview has problems",
             # lines of a text never written would point nowhere: the key says where
             [replace(problem, line=None) for problem in error.problems],
         ) from None
-    _replace_file(schedule, schedule.raw + addition.encode("utf-8"))
-    return parsed[len(schedule.interviews) :]
+
+
+def _verify(
+    now: Sequence[Interview], before: Sequence[Interview], edits: Sequence[edit.Edit], path: Path
+) -> None:
+    """Refuse unless every interview reads back as intended: edited ones as edited, others same."""
+    wanted = {change.old.id: change.new for change in edits}
+    for was, is_now in zip(before, now, strict=False):
+        expected = wanted.get(was.id, was)
+        if len(now) != len(before) or _essence(is_now) != _essence(expected):
+            raise UserError(
+                f"not written to {path}: {was.id} could not be changed in place as intended "
+                "(its section is written in a way this edit does not handle); edit it by hand"
+            )
+
+
+def _essence(interview: Interview) -> Interview:
+    """What an edit must get right: the times as instants, everything else as it is."""
+    start, end = interview.start.astimezone(UTC), interview.end.astimezone(UTC)
+    return replace(interview, start=start, end=end)
 
 
 def _joiner(text: str) -> str:

@@ -1,44 +1,37 @@
-"""Calendar invites (.ics) into interviews.
+"""Calendar invites into the schedule: which events add, update or cancel which interviews.
 
-Invites (.ics) become interviews by these rules: start and end from DTSTART and DTEND (or
-DURATION), in the event's zone, a floating time in the account's zone; interviewers from
-ATTENDEE and ORGANIZER, leaving out the account's own addresses, rooms, resources, groups and
-people who declined; company and role from the flags, else guessed from SUMMARY.
+An event is found in the schedule by its UID (the interview's `uid`), else, for an interview
+written by hand, by the same start and the same people. Then:
+- a new event adds an interview: company and role from --company/--role, else from the title;
+  its id is company-role-date, made unique. Every event of an onsite loop is its own interview.
+- the same event again (an updated invite) changes the interview in place: its times and its
+  guests (people who stay keep their notes; people no longer invited are commented out; new
+  guests are added); a one-on-one that gained interviewers becomes a panel and back. The id,
+  company, role, notes and highlights stay as they are.
+- a cancelled event sets a pending interview's outcome to "withdrawn", with a comment saying
+  why: its steps not yet created are cancelled and the notes stay. A later invite for the same
+  event reinstates it.
+- an event that is not an interview (all-day, repeating, nobody but you) is skipped with the
+  reason; when no event of the file is an interview, the import is refused with the reasons.
+Two events of one file with different UIDs but the same start and the same people are one
+meeting (copied between calendars), added once.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import icalendar
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-from followup_mailer import timing
 from followup_mailer.errors import Problem, UserError
-from followup_mailer.intake.append import base_id, duplicate_of, later, same_meeting, unique_id
-from followup_mailer.intake.schedule import DEFAULT_LENGTH
-from followup_mailer.model import Format, Interview, Person
-from followup_mailer.timing import BadValue
+from followup_mailer.intake.append import base_id, unique_id
+from followup_mailer.intake.edit import Edit
+from followup_mailer.intake.ics_events import Invite, read_invites
+from followup_mailer.intake.titles import guess_company_and_role as guess_company_and_role
+from followup_mailer.model import Format, Interview, Outcome, Person
 
-_NOT_PEOPLE = {"ROOM", "RESOURCE", "GROUP"}  # calendar users that receive no thank-you
-_ROOM_DOMAINS = ("resource.calendar.google.com",)
-_ROLE_WORDS = re.compile(
-    r"\b(engineer\w*|developer|manager|designer|analyst|scientist|architect|lead|director|"
-    r"intern\w*|consultant|specialist|administrator|backend|frontend|full[- ]?stack|devops|sre|"
-    r"software|senior|junior|staff|principal|head|vp|product|position|role)\b",
-    re.IGNORECASE,
-)
-_INTERVIEW_WORD = re.compile(r"\binterview\b", re.IGNORECASE)
-_PREFIX = re.compile(
-    r"^\s*(?:(?:phone|video|onsite|on-site|technical|final|first|second|third)[- ]?)?"
-    r"(?:round\s+)?interview\b\s*(?:(?:with|for)\b|[:\-–—|])?\s*",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(r"\s+[-–—|/@]\s+|\s*[|–—]\s*|:\s+|\s+at\s+", re.IGNORECASE)
+_Meeting = tuple[datetime, frozenset[str]]  # the start in UTC and everyone's address
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,240 +42,209 @@ class IcsOptions:
     default_tz: ZoneInfo
     company: str = ""
     role: str = ""
-    organizer_is_contact: bool = False
+    organizer_interviews: bool = False  # the organizer was an interviewer, not the coordinator
 
 
 @dataclass(frozen=True, slots=True)
 class IcsImport:
-    """The interviews found in a calendar file, and a note for each event left out."""
+    """What a calendar file does to the schedule, and a note for each event that does nothing."""
 
-    interviews: tuple[Interview, ...]
-    skipped: tuple[str, ...]
+    interviews: tuple[Interview, ...]  # new interviews
+    edits: tuple[Edit, ...]  # interviews updated or cancelled
+    notes: tuple[str, ...]  # events already in the schedule as they are
+    skipped: tuple[str, ...]  # events that are not interviews, with the reason
 
 
 def import_ics(
-    data: bytes, *, file: str, existing: Sequence[Interview], options: IcsOptions
+    data: bytes,
+    *,
+    file: str,
+    existing: Sequence[Interview],
+    options: IcsOptions,
+    reinstatable: frozenset[str] = frozenset(),
 ) -> IcsImport:
-    """Read the events of a calendar file as interviews; raise UserError listing every problem."""
-    events = sorted(_events(data, file), key=lambda e: _sort_key(e, options.default_tz))
-    reader = _EventReader(file, options)
-    taken = {i.id for i in existing}
-    found: list[Interview] = []
-    skipped: list[str] = []
-    for event in events:
-        interview = reader.interview(event)
-        if interview is None:
-            continue
-        duplicate = duplicate_of(interview, existing)
-        if duplicate or any(same_meeting(interview, other) for other in found):
-            where = f"in the schedule as {duplicate}" if duplicate else "earlier in the file"
-            skipped.append(f"{_label(event)}: already {where}")
-            continue
-        found.append(replace(interview, id=unique_id(interview.id, taken)))
-        taken.add(found[-1].id)
-    if reader.problems:
-        raise UserError(f"cannot import {file}", reader.problems)
-    return IcsImport(tuple(found), tuple(skipped + reader.skipped))
+    """Decide what each event of a calendar file does; raise UserError when nothing can be done.
+
+    `reinstatable` names the interviews withdrawn because their invite was cancelled.
+    """
+    invites = read_invites(
+        data,
+        file=file,
+        own=options.own,
+        default_tz=options.default_tz,
+        organizer_interviews=options.organizer_interviews,
+    )
+    planner = _Planner(file, existing, options, reinstatable)
+    for invite in invites:
+        planner.take(invite)
+    return planner.result()
 
 
-def _events(data: bytes, file: str) -> list[icalendar.Event]:
-    try:
-        components = icalendar.Component.from_ical(data, multiple=True)
-    # a damaged file can trip the parser in more ways than its own ValueErrors
-    except (ValueError, AttributeError, TypeError, KeyError, IndexError) as error:
-        raise UserError(f"{file} is not a calendar file (.ics): {error}") from None
-    events = [e for c in components for e in c.walk("VEVENT") if isinstance(e, icalendar.Event)]
-    if not events:
-        raise UserError(f"{file} holds no event (VEVENT); export the invite from your calendar")
-    return events
+class _Planner:
+    """Matches events with interviews and collects what to add, change and say."""
 
-
-def _written_start(event: icalendar.Event) -> date | None:
-    """Return DTSTART as written (a date or a datetime), or None when it cannot be read."""
-    try:
-        moment = getattr(event.get("DTSTART"), "dt", None)
-    except ValueError:  # icalendar's errors for broken values are ValueErrors
-        return None
-    return moment if isinstance(moment, date) else None
-
-
-def _sort_key(event: icalendar.Event, tz: ZoneInfo) -> datetime:
-    moment = _written_start(event)
-    if not isinstance(moment, datetime):
-        return datetime.min.replace(tzinfo=UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-
-
-def _label(event: icalendar.Event) -> str:
-    start = _written_start(event)
-    when = f" on {start.isoformat()}" if start is not None else ""
-    return f'event "{one_line(str(event.get("SUMMARY", "")))}"{when}'
-
-
-class _EventReader:
-    """Turn events into interviews, recording each problem and each event left out."""
-
-    def __init__(self, file: str, options: IcsOptions) -> None:
-        self.file, self.options = file, options
-        self.problems: list[Problem] = []
+    def __init__(
+        self,
+        file: str,
+        existing: Sequence[Interview],
+        options: IcsOptions,
+        reinstatable: frozenset[str],
+    ) -> None:
+        self.file, self.options, self.reinstatable = file, options, reinstatable
+        self.by_uid = {i.uid: i for i in existing if i.uid}
+        self.by_start: dict[datetime, list[Interview]] = {}
+        for interview in existing:
+            if not interview.uid:  # written by hand: found by its start and its people
+                self.by_start.setdefault(interview.start.astimezone(UTC), []).append(interview)
+        self.taken = {i.id for i in existing}
+        self.added: dict[_Meeting, Interview] = {}
+        self.edits: dict[str, Edit] = {}
+        self.notes: list[str] = []
         self.skipped: list[str] = []
+        self.problems: list[Problem] = []
 
-    def interview(self, event: icalendar.Event) -> Interview | None:
-        """Return the interview an event describes, or None (skipped, or a problem noted)."""
-        try:
-            return self._interview(event)
-        except ValueError as error:  # icalendar's errors for broken values are ValueErrors
-            self._bad(event, f"cannot be read ({error})", "export the invite again")
-            return None
+    def take(self, invite: Invite) -> None:
+        """Decide what one event does."""
+        if invite.skip:
+            self.skipped.append(f"{invite.label}: {invite.skip}")
+            return
+        self.notes += [f"{invite.label}: {note}" for note in invite.people.left_out]
+        old = self._scheduled(invite)
+        if invite.cancelled:
+            self._cancel(invite, old)
+        elif old is not None:
+            self._update(invite, old)
+        else:
+            self._add(invite)
 
-    def _interview(self, event: icalendar.Event) -> Interview | None:
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            self.skipped.append(f"{_label(event)}: cancelled")
+    def result(self) -> IcsImport:
+        if self.problems:
+            raise UserError(f"cannot import {self.file}", self.problems)
+        found = IcsImport(
+            tuple(self.added.values()), tuple(self.edits.values()), tuple(self.notes), ()
+        )
+        if not (found.interviews or found.edits or found.notes):
+            problems = [Problem(self.file, note) for note in self.skipped]
+            raise UserError(f"nothing in {self.file} is an interview to import", problems)
+        return replace(found, skipped=tuple(self.skipped))
+
+    def _scheduled(self, invite: Invite) -> Interview | None:
+        """Return the interview of this event: the same UID, else the same start and people."""
+        if invite.uid in self.by_uid:
+            return self.by_uid[invite.uid]
+        start, people = _invite_meeting(invite)
+        same_start = self.by_start.get(start, [])
+        return next((i for i in same_start if people & _meeting(i)[1]), None)
+
+    def _cancel(self, invite: Invite, old: Interview | None) -> None:
+        if old is None:
+            self.notes.append(f"{invite.label}: cancelled, and not in the schedule")
+        elif old.outcome is Outcome.PENDING:
+            self._edit(old, replace(old, outcome=Outcome.WITHDRAWN, uid=invite.uid or old.uid))
+        elif old.outcome is Outcome.WITHDRAWN:
+            self.notes.append(f"{invite.label}: cancelled; {old.id} is withdrawn already")
+        else:
+            self.notes.append(
+                f"{invite.label}: cancelled; {old.id} is left as it is (outcome {old.outcome})"
+            )
+
+    def _update(self, invite: Invite, old: Interview) -> None:
+        new = updated(old, invite, self.options, reinstate=old.id in self.reinstatable)
+        if not new.interviewers:
+            self.skipped.append(f"{invite.label}: would leave {old.id} with no interviewer")
+        elif new == old:
+            self.notes.append(f"{invite.label}: {old.id} is up to date")
+        else:
+            self._edit(old, new)
+
+    def _edit(self, old: Interview, new: Interview) -> None:
+        self.edits[old.id] = Edit(self.edits[old.id].old if old.id in self.edits else old, new)
+
+    def _add(self, invite: Invite) -> None:
+        meeting = _invite_meeting(invite)
+        if meeting in self.added:
+            earlier = self.added[meeting].id
+            self.notes.append(f"{invite.label}: the same meeting as {earlier}, added once")
+            return
+        interview = self._new(invite)
+        if interview is not None:
+            self.added[meeting] = interview
+            self.taken.add(interview.id)
+
+    def _new(self, invite: Invite) -> Interview | None:
+        company, role = self._company_and_role(invite)
+        if not (company and role) or invite.start is None or invite.end is None:
             return None
-        times = self._times(event)
-        company, role = self._company_and_role(event)
-        interviewers, contacts = self._people(event)
-        if times is None or not company or not role or not interviewers:
-            return None
-        start, end, zone = times
+        people = invite.people
+        tz = self.options.default_tz
         return Interview(
-            id=base_id(company, role, start.astimezone(self.options.default_tz).date()),
+            id=unique_id(base_id(company, role, invite.start.astimezone(tz).date()), self.taken),
             company=company,
             role=role,
-            start=start,
-            end=end,
-            timezone=None if zone == self.options.default_tz else zone,
-            format=Format.ONE_ON_ONE if len(interviewers) == 1 else Format.PANEL,
-            interviewers=interviewers,
-            contacts=contacts,
+            start=invite.start,
+            end=invite.end,
+            timezone=None if invite.zone == tz else invite.zone,
+            format=_format_for(people.interviewers),
+            uid=invite.uid,
+            interviewers=people.interviewers,
+            contacts=people.contacts,
         )
 
-    def _bad(self, event: icalendar.Event, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.file, message, key=_label(event), fix=fix))
-
-    def _times(self, event: icalendar.Event) -> tuple[datetime, datetime, ZoneInfo | None] | None:
-        """Return start, end and the event's own zone, in that zone."""
-        try:
-            start, end = event.start, event.end
-        except (icalendar.IncompleteComponent, icalendar.InvalidCalendar) as error:
-            self._bad(event, f"has no usable start and end: {error}", "export the invite again")
-            return None
-        if not isinstance(start, datetime) or not isinstance(end, datetime):
-            fix = "an all-day event has no interview time: use `followup-mailer add --start ...`"
-            self._bad(event, "is an all-day event", fix)
-            return None
-        tzid = str(event["DTSTART"].params.get("TZID", ""))
-        if start.tzinfo is None and tzid:
-            fix = "use `followup-mailer add --start ...` with the time instead"
-            self._bad(event, f'uses the unknown timezone "{tzid}"', fix)
-            return None
-        zone = _zone(tzid, start)
-        start, end = self._aware(start, zone), self._aware(end, zone)
-        length = end.astimezone(UTC) - start.astimezone(UTC)  # instants, not wall times
-        if length < timedelta(0):
-            self._bad(event, "ends before it starts", "export the invite again")
-            return None
-        return start, (end if length else later(start, DEFAULT_LENGTH)), zone
-
-    def _aware(self, moment: datetime, zone: ZoneInfo | None) -> datetime:
-        if moment.tzinfo is None:  # a floating time: the user's own clock
-            moment = timing.localize(moment, self.options.default_tz)
-        return moment.astimezone(zone or self.options.default_tz)
-
-    def _company_and_role(self, event: icalendar.Event) -> tuple[str, str]:
+    def _company_and_role(self, invite: Invite) -> tuple[str, str]:
         company, role = self.options.company, self.options.role
         if not (company and role):
-            guessed = guess_company_and_role(str(event.get("SUMMARY", "")), company, role)
+            guessed = guess_company_and_role(invite.summary, company, role)
             company, role = company or guessed[0], role or guessed[1]
         if not (company and role):
             fix = 'give them: --company "Acme Corp" --role "Backend Engineer"'
-            self._bad(event, "the company and role cannot be told from the title", fix)
+            message = "the company and role cannot be told from the title"
+            self.problems.append(Problem(self.file, message, key=invite.label, fix=fix))
         return company, role
 
-    def _people(self, event: icalendar.Event) -> tuple[tuple[Person, ...], tuple[Person, ...]]:
-        """Return the interviewers and contacts of an event."""
-        organizer = _person(event.organizer)
-        if organizer and organizer.email.lower() in self.options.own:
-            organizer = None  # you invited them: you are not your own interviewer
-        contacts: tuple[Person, ...] = ()
-        if organizer and self.options.organizer_is_contact:
-            contacts, organizer = (organizer,), None
-        attendees = [_person(a) for a in event.attendees if _is_person(a)]
-        interviewers: dict[str, Person] = {}
-        for person in [*attendees, organizer]:
-            if person and person.email.lower() not in self.options.own:
-                interviewers.setdefault(person.email.lower(), person)
-        for contact in contacts:
-            interviewers.pop(contact.email.lower(), None)
-        if not interviewers:
-            fix = "check the invite, or use `followup-mailer add` with --interviewer"
-            self._bad(event, "lists nobody but you (and rooms) as guests", fix)
-        return tuple(interviewers.values()), contacts
+
+def updated(old: Interview, invite: Invite, options: IcsOptions, *, reinstate: bool) -> Interview:
+    """Return the interview with the invite's times and guests; the user's words stay."""
+    wanted = {p.email.lower() for p in (*invite.people.interviewers, *invite.people.contacts)}
+    there = {p.email.lower() for p in old.people}
+    interviewers = _kept(old.interviewers, wanted) + _new_people(invite.people.interviewers, there)
+    contacts = _kept(old.contacts, wanted) + _new_people(invite.people.contacts, there)
+    zone = invite.zone if invite.zone not in (None, options.default_tz) else old.timezone
+    return replace(
+        old,
+        start=invite.start or old.start,
+        end=invite.end or old.end,
+        timezone=zone,
+        format=_format_after(old.format, interviewers),
+        outcome=Outcome.PENDING if reinstate and old.outcome is Outcome.WITHDRAWN else old.outcome,
+        uid=invite.uid or old.uid,
+        interviewers=interviewers,
+        contacts=contacts,
+    )
 
 
-def _is_person(address: object) -> bool:
-    """Tell whether an attendee is someone who was in the interview with you."""
-    if not isinstance(address, icalendar.vCalAddress):
-        return False  # a value icalendar could not read as an address
-    kind = str(address.params.get("CUTYPE", "INDIVIDUAL")).upper()
-    declined = str(address.params.get("PARTSTAT", "")).upper() == "DECLINED"
-    room = address.email.lower().endswith(_ROOM_DOMAINS)
-    return kind not in _NOT_PEOPLE and not declined and not room
+def _kept(people: tuple[Person, ...], wanted: set[str]) -> tuple[Person, ...]:
+    return tuple(person for person in people if person.email.lower() in wanted)
 
 
-def _person(address: object) -> Person | None:
-    if not isinstance(address, icalendar.vCalAddress):
-        return None
-    email = one_line(address.email)
-    if "@" not in email or " " in email:
-        return None
-    name = one_line(str(address.params.get("CN", ""))).strip('"')
-    if not name or "@" in name:
-        name = " ".join(word.capitalize() for word in re.split(r"[._-]+", email.split("@")[0]))
-    return Person(name=name, email=email)
+def _new_people(people: tuple[Person, ...], there: set[str]) -> tuple[Person, ...]:
+    return tuple(person for person in people if person.email.lower() not in there)
 
 
-def _zone(tzid: str, start: datetime) -> ZoneInfo | None:
-    """Return the IANA zone of an event, for the send window, when it can be named."""
-    if start.utcoffset() == timedelta(0) and not tzid:
-        return None  # UTC says where the server is, not the interviewers
-    if isinstance(start.tzinfo, ZoneInfo):
-        return start.tzinfo
-    for name in (tzid, WINDOWS_TO_OLSON.get(tzid, "")):
-        try:
-            return timing.parse_timezone(name) if name else None
-        except BadValue:
-            continue
-    return None
+def _format_for(interviewers: Sequence[Person]) -> Format:
+    return Format.ONE_ON_ONE if len(interviewers) == 1 else Format.PANEL
 
 
-def guess_company_and_role(summary: str, company: str = "", role: str = "") -> tuple[str, str]:
-    """Guess (company, role) from an event title; "" for a part it cannot tell."""
-    text = _PREFIX.sub("", one_line(summary)).strip()
-    parts = [p.strip() for p in _SEPARATOR.split(text) if p.strip()]
-    if company or role:  # one is known: the rest of the title is the other
-        known = (company or role).lower()
-        parts = [p for p in parts if known not in p.lower()] or parts
-        rest = _without_interview(" ".join(parts)) if len(parts) == 1 else ""
-        return (company, role or rest) if company else (rest, role)
-    if len(parts) != 2:
-        return "", ""
-    first, second = parts
-    if _looks_like_role(second) and not _looks_like_role(first):
-        first, second = second, first
-    elif not _looks_like_role(first):
-        return "", ""
-    return second, _without_interview(first)
+def _format_after(written: Format, interviewers: Sequence[Person]) -> Format:
+    """Keep a group interview; a one-on-one with more people becomes a panel, and back."""
+    return written if written is Format.GROUP else _format_for(interviewers)
 
 
-def _looks_like_role(text: str) -> bool:
-    return bool(_ROLE_WORDS.search(text) or _INTERVIEW_WORD.search(text))
+def _meeting(interview: Interview) -> _Meeting:
+    emails = frozenset(person.email.lower() for person in interview.people)
+    return interview.start.astimezone(UTC), emails
 
 
-def _without_interview(text: str) -> str:
-    return re.sub(r"\s+", " ", _INTERVIEW_WORD.sub("", text)).strip(" -–—:")
-
-
-def one_line(text: str) -> str:
-    """Return text on one line, spaces collapsed: calendar text ends up in mail headers."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+def _invite_meeting(invite: Invite) -> _Meeting:
+    people = (*invite.people.interviewers, *invite.people.contacts)
+    start = (invite.start or datetime.min.replace(tzinfo=UTC)).astimezone(UTC)
+    return start, frozenset(person.email.lower() for person in people)

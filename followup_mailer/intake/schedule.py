@@ -15,40 +15,47 @@ numbered from 1 in file order: `interview[acme-onsite].interviewer[2].email`.
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from followup_mailer import timing
+from followup_mailer.errors import ConfigError
+from followup_mailer.intake import moments
 from followup_mailer.intake.validate import (
     BOOLEAN,
-    DATETIME,
-    DAY_OR_DATETIME,
+    DATETIME_OR_TEXT,
+    DAY_OR_TEXT,
     STRING,
     STRINGS,
     TABLES,
     Field,
     KeyPath,
+    Place,
     Reporter,
     Values,
+    enum_value,
     parse_toml,
     read_table,
     read_text,
-    suggest,
+    required_text,
 )
 from followup_mailer.model import Format, Interview, Outcome, Person
 from followup_mailer.timing import BadValue
 
-E = TypeVar("E", bound=enum.StrEnum)
 DEFAULT_LENGTH = timedelta(hours=1)
 _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 RESPONSE_HOUR = time(9, 0)
 _LENGTH_FIX = 'write how long it lasts, like "90m" or "1h30m"'
 _ID = re.compile(r"[a-z0-9._-]+")
+# TOML 1.0 needs the seconds; TOML 1.1 and the command line do not: `start = 2026-11-20T14:00`
+_NO_SECONDS = re.compile(
+    r"(?m)^(\s*[A-Za-z_]+\s*=\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2})(?=\s*(?:[Zz+-]|#|$))"
+)
 _PEOPLE_FIX = (
     'add a section per person: [[interview.{0}]] with name = "..." and email = "..." below it'
 )
@@ -73,14 +80,14 @@ _INTERVIEW = {
     "id": Field(STRING, '"acme-backend-onsite"', required=True),
     "company": Field(STRING, '"Acme Corp"', required=True),
     "role": Field(STRING, '"Senior Backend Engineer"', required=True),
-    "start": Field(DATETIME, "2026-11-20T14:00:00-05:00", required=True),
-    "end": Field(DATETIME, "2026-11-20T15:30:00-05:00"),
+    "start": Field(DATETIME_OR_TEXT, "2026-11-20T14:00:00-05:00", required=True),
+    "end": Field(DATETIME_OR_TEXT, "2026-11-20T15:30:00-05:00"),
     "duration": Field(STRING, '"90m"'),
     "timezone": Field(STRING, '"America/Chicago"'),
     "format": Field(STRING, '"one-on-one"', "one-on-one"),
     "highlights": Field(STRINGS, '["your move to event sourcing"]', []),
     "addendum": Field(STRING, '""', ""),
-    "expect_response_by": Field(DAY_OR_DATETIME, "2026-11-27"),
+    "expect_response_by": Field(DAY_OR_TEXT, "2026-11-27"),
     "thread": Field(STRING, '""', ""),
     "outcome": Field(STRING, '"pending"', "pending"),
     "uid": Field(STRING, '""', ""),
@@ -92,7 +99,7 @@ _TOP = {"interview": Field(TABLES, "", [], fix="start each interview with a line
 
 def load_schedule(path: Path, *, default_tz: ZoneInfo) -> tuple[Interview, ...]:
     """Read and validate the schedule file; raise ConfigError listing every problem found."""
-    fix = "create it (see interviews.example.toml), or set [schedule] path in config.toml"
+    fix = "run `followup-mailer init` to write an example, or set [schedule] path in config.toml"
     text = read_text(path, missing_fix=fix)
     return parse_schedule(text, file=str(path), default_tz=default_tz)
 
@@ -100,11 +107,26 @@ def load_schedule(path: Path, *, default_tz: ZoneInfo) -> tuple[Interview, ...]:
 def parse_schedule(text: str, *, file: str, default_tz: ZoneInfo) -> tuple[Interview, ...]:
     """Validate schedule TOML text; raise ConfigError listing every problem found."""
     reporter = Reporter(file, text)
-    top = read_table(reporter, parse_toml(text, file=file), where=(), prefix="", fields=_TOP)
+    top = read_table(reporter, _toml(text, file), where=(), prefix="", fields=_TOP)
     reader = _Reader(reporter, default_tz)
     interviews = tuple(reader.interviews(top.get("interview", list, [])))
     reporter.raise_any()
     return interviews
+
+
+def _toml(text: str, file: str) -> dict[str, Any]:
+    """Parse TOML, also reading date-times written without seconds (as TOML 1.1 does)."""
+    try:
+        return parse_toml(text, file=file)
+    except ConfigError:
+        with_seconds = _NO_SECONDS.sub(r"\1:00", text)
+        if with_seconds == text:
+            raise
+        try:
+            return tomllib.loads(with_seconds)
+        except tomllib.TOMLDecodeError:
+            pass
+        raise
 
 
 class _Reader:
@@ -129,10 +151,10 @@ class _Reader:
         usable_id = isinstance(raw_id, str) and _ID.fullmatch(raw_id)
         label = f"interview[{raw_id}]" if usable_id else f"interview[#{index + 1}]"
         values = read_table(self.report, table, where=where, prefix=label, fields=_INTERVIEW)
-        at = _Place(self.report, where, label)
+        at = Place(self.report, where, label)
         self._check_id(values, index, at)
         zone = self._zone(values, at)
-        start = self._moment(values, "start")
+        start = self._moment(values, "start", at)
         end = self._end(values, start, at)
         interviewers = self._people(values, "interviewer", at)
         if not interviewers and values.has("interviewer"):
@@ -141,23 +163,23 @@ class _Reader:
         start = start or _PLACEHOLDER
         return Interview(
             id=values.get("id", str, ""),
-            company=_required_text(values, "company", at),
-            role=_required_text(values, "role", at),
+            company=required_text(values, "company", at),
+            role=required_text(values, "role", at),
             start=start,
             end=end or start,
             timezone=zone,
-            format=_enum(values, "format", Format, at),
+            format=enum_value(values, "format", Format, at),
             highlights=tuple(values.get("highlights", list, [])),
             addendum=values.get("addendum", str, ""),
             expect_response_by=self._response_by(values, zone, start, at),
             thread=values.get("thread", str, ""),
-            outcome=_enum(values, "outcome", Outcome, at),
+            outcome=enum_value(values, "outcome", Outcome, at),
             uid=values.get("uid", str, ""),
             interviewers=interviewers,
             contacts=self._people(values, "contact", at),
         )
 
-    def _check_id(self, values: Values, index: int, at: _Place) -> None:
+    def _check_id(self, values: Values, index: int, at: Place) -> None:
         if not values.has("id"):
             return
         value = values.get("id", str, "")
@@ -170,7 +192,7 @@ class _Reader:
         else:
             self.ids[value] = index + 1
 
-    def _zone(self, values: Values, at: _Place) -> ZoneInfo | None:
+    def _zone(self, values: Values, at: Place) -> ZoneInfo | None:
         if values.get("timezone", str, None) is None:
             return None
         try:
@@ -179,16 +201,16 @@ class _Reader:
             at.bad("timezone", error.problem, error.fix)
             return None
 
-    def _moment(self, values: Values, key: str) -> datetime | None:
+    def _moment(self, values: Values, key: str, at: Place) -> datetime | None:
         """Return a datetime value, reading one without an offset in the account's zone."""
-        value = values.get(key, datetime, None)
-        if value is None or value.tzinfo is not None:
-            return value
-        return timing.localize(value, self.default_tz)
+        value = _written(values, key, moments.parse_datetime, at)
+        if not isinstance(value, datetime):
+            return None
+        return value if value.tzinfo else timing.localize(value, self.default_tz)
 
-    def _end(self, values: Values, start: datetime | None, at: _Place) -> datetime | None:
+    def _end(self, values: Values, start: datetime | None, at: Place) -> datetime | None:
         """Return the end: `end`, else start + `duration`, else start + 1h."""
-        end = self._moment(values, "end")
+        end = self._moment(values, "end", at)
         written = values.get("duration", str, None)
         if end is not None and written is not None:
             at.bad("duration", "both end and duration are set", "keep only one of them")
@@ -202,14 +224,14 @@ class _Reader:
         return end
 
     def _response_by(
-        self, values: Values, zone: ZoneInfo | None, start: datetime, at: _Place
+        self, values: Values, zone: ZoneInfo | None, start: datetime, at: Place
     ) -> datetime | None:
         """Return expect_response_by; a bare date means 09:00 that day in the interview's zone."""
-        value = values.get("expect_response_by", date, None)
+        value = _written(values, "expect_response_by", moments.parse_day_or_datetime, at)
         if value is None:
             return None
         if isinstance(value, datetime):
-            moment = self._moment(values, "expect_response_by")
+            moment = self._moment(values, "expect_response_by", at)
         else:
             moment = timing.localize(
                 datetime.combine(value, RESPONSE_HOUR), zone or self.default_tz
@@ -219,7 +241,7 @@ class _Reader:
             at.bad("expect_response_by", "is before the interview starts", fix)
         return moment
 
-    def _people(self, values: Values, role: str, at: _Place) -> tuple[Person, ...]:
+    def _people(self, values: Values, role: str, at: Place) -> tuple[Person, ...]:
         """Read the interviewers or contacts of an interview."""
         fields = _INTERVIEWER if role == "interviewer" else _CONTACT
         people = []
@@ -236,24 +258,10 @@ class _Reader:
         return tuple(people)
 
 
-class _Place:
-    """Where in the file a group of keys sits, for reporting problems about them."""
-
-    def __init__(self, report: Reporter, where: KeyPath, label: str) -> None:
-        self.report, self.where, self.label = report, where, label
-
-    def bad(self, key: str, message: str, fix: str) -> None:
-        """Record a problem about `key` at this place."""
-        self.report.add((*self.where, key), f"{self.label}.{key}", message, fix)
-
-    def inner(self, steps: KeyPath, label: str) -> _Place:
-        return _Place(self.report, (*self.where, *steps), f"{self.label}.{label}")
-
-
-def _person(values: Values, at: _Place) -> Person:
+def _person(values: Values, at: Place) -> Person:
     return Person(
-        name=_required_text(values, "name", at),
-        email=_required_text(values, "email", at).strip(" \t"),
+        name=required_text(values, "name", at),
+        email=required_text(values, "email", at).strip(" \t"),
         title=values.get("title", str, ""),
         notes=values.get("notes", str, ""),
         lead=values.get("lead", bool, False),
@@ -263,23 +271,16 @@ def _person(values: Values, at: _Place) -> Person:
     )
 
 
-def _required_text(values: Values, key: str, at: _Place) -> str:
-    """Return a required string, reporting it when it is blank."""
-    text = values.get(key, str, "")
-    if values.has(key) and not text.strip():
-        at.bad(key, "is empty", f"write the {key}")
-    return text
-
-
-def _enum(values: Values, key: str, kind: type[E], at: _Place) -> E:
-    value = values.get(key, str, "")
+def _written(values: Values, key: str, read: Callable[[str], date], at: Place) -> date | None:
+    """Return a date or datetime value, reading text in the forms the command line takes."""
+    value = values.data.get(key)
+    if not isinstance(value, str):
+        return value if isinstance(value, date) else None
     try:
-        return kind(value)
-    except ValueError:
-        choices = [member.value for member in kind]
-        fix = "write one of " + ", ".join(f'"{choice}"' for choice in choices)
-        at.bad(key, f'"{value}" is not allowed{suggest(value, choices)}', fix)
-        return next(iter(kind))
+        return read(value)
+    except BadValue as error:
+        at.bad(key, error.problem, error.fix)
+        return None
 
 
 def _utc(moment: datetime) -> datetime:
@@ -287,7 +288,7 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _length(text: str, at: _Place) -> timedelta:
+def _length(text: str, at: Place) -> timedelta:
     """Read an interview's `duration`: fixed time only."""
     try:
         duration = timing.parse_duration(text)
