@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -12,12 +12,31 @@ import jinja2
 from rich.table import Table
 
 from followup_mailer.compose.lint import Finding, LintLimits, lint_panel
-from followup_mailer.compose.message import Composed, Writer, render, template_environment
+from followup_mailer.compose.message import (
+    KNOWN_TEMPLATES,
+    Composed,
+    Writer,
+    compose,
+    render,
+    template_environment,
+    user_templates,
+)
 from followup_mailer.compose.parts import Previous
+from followup_mailer.compose.sandbox import TemplateRefused
 from followup_mailer.errors import Problem, TemplateError, UserError
 from followup_mailer.intake.config import Settings
-from followup_mailer.model import THANK_YOU, Interview, Record, State
-from followup_mailer.plan import StepPlan
+from followup_mailer.model import (
+    REJECTION,
+    STAY_IN_TOUCH,
+    THANK_YOU,
+    Format,
+    Interview,
+    Person,
+    Record,
+    State,
+    StepPlan,
+    step_key,
+)
 from followup_mailer.reconcile import current_plan
 from followup_mailer.store import Store
 
@@ -42,14 +61,29 @@ def check_messages(
     now: datetime,
 ) -> CheckReport:
     """Render and lint every message the plan still holds."""
-    report = CheckReport(problems=check_templates(writer.templates_dir))
+    report = CheckReport(problems=check_templates(writer.templates_dir, writer, now))
     planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
     records = store.records()
     for interview in interviews:
         steps = [p for p in planned if p.interview == interview.id]
         rendered = _render_all(steps, interview, writer, records, now, report)
         _lint_panel(steps, rendered, interview, report, writer.limits)
+    report.problems = list(dict.fromkeys(report.problems))  # a broken template fails each step
+    report.findings = _once_per_note(report.findings)
     return report
+
+
+def _once_per_note(findings: list[tuple[StepPlan, Finding]]) -> list[tuple[StepPlan, Finding]]:
+    """Keep one `note` finding per interview and text: a highlight reaches every panelist."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for step, finding in findings:
+        key = (step.interview, finding.text)
+        if finding.rule == "note" and key in seen:
+            continue
+        seen.add(key)
+        kept.append((step, finding))
+    return kept
 
 
 def _render_all(
@@ -60,6 +94,7 @@ def _render_all(
     now: datetime,
     report: CheckReport,
 ) -> dict[str, Composed]:
+    """Render the steps not yet created, collecting findings and problems."""
     rendered: dict[str, Composed] = {}
     for step in steps:
         record = records.get(step.key)
@@ -79,6 +114,7 @@ def _render_all(
 def _render(
     step: StepPlan, interview: Interview, writer: Writer, previous: Previous | None, now: datetime
 ) -> Composed:
+    """Render one planned step with the writer."""
     return render(
         writer, interview=interview, to=step.to, step=step.step, previous=previous, date=now
     )
@@ -91,6 +127,7 @@ def _lint_panel(
     r: CheckReport,
     limits: LintLimits,
 ) -> None:
+    """Add a finding for each pair of thank-yous of the interview that are too alike."""
     notes = {s.to: rendered[s.key] for s in steps if s.step == THANK_YOU and s.key in rendered}
     bodies = {to: _body(c.message) for to, c in notes.items()}
     by_to = {s.to: s for s in steps if s.step == THANK_YOU}
@@ -120,17 +157,70 @@ def _previous(
     return Previous(last.subject, last.message_id, "", last.sent_at)
 
 
-def check_templates(templates_dir: Path | None) -> list[Problem]:
-    """Parse every template (the user's and the built-in ones) and report syntax errors."""
-    env = template_environment(templates_dir)
+def check_templates(
+    templates_dir: Path | None, writer: Writer | None = None, now: datetime | None = None
+) -> list[Problem]:
+    """Parse each template we know by name, and try the user's own on a sample interview."""
+    try:
+        env = template_environment(templates_dir)
+    except TemplateError as error:
+        return list(error.problems)
     problems = []
-    for name in env.list_templates(extensions=["j2"]):
+    for name in KNOWN_TEMPLATES:  # by name only: the folder itself is never walked
         try:
             env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        except TemplateRefused as error:
+            fix = "keep your templates as plain files inside the templates folder"
+            problems.append(Problem(str(error.path), error.reason, None, "", fix))
         except jinja2.TemplateSyntaxError as error:
             where = error.filename or name
-            problems.append(Problem(where, error.message or "syntax error", error.lineno, name))
-    return problems
+            problems.append(Problem(where, error.message or "", error.lineno))
+    if writer is not None and user_templates(templates_dir):
+        problems += _trial_renders(writer, now or datetime.now(UTC))
+    return list(dict.fromkeys(problems))  # a template refused here fails its trial render too
+
+
+def _trial_renders(writer: Writer, now: datetime) -> list[Problem]:
+    """Render every step once for a sample interview, so a slow or huge template shows now."""
+    dana = Person("Dana Smith", "dana@example.com", "Engineering Manager", "asked about my work")
+    sam = Person("Sam Lee", "sam@example.com", "Recruiter")
+    sample = Interview(
+        id="sample",
+        company="Example Corp",
+        role="Engineer",
+        start=now - timedelta(days=1),
+        end=now - timedelta(days=1, hours=-1),
+        format=Format.ONE_ON_ONE,
+        highlights=("the roadmap",),
+        interviewers=(dana,),
+        contacts=(sam,),
+    )
+    problems: list[Problem] = []
+    for step, person in (
+        (THANK_YOU, dana),
+        ("followup-1", sam),
+        ("followup-2", sam),
+        (REJECTION, sam),
+        (STAY_IN_TOUCH, sam),
+    ):
+        try:
+            compose(
+                sender=writer.sender,
+                interview=sample,
+                recipient=person,
+                step=step,
+                key=step_key(sample.id, step, person.email),
+                previous=None,
+                date=now,
+                templates_dir=writer.templates_dir,
+                limits=writer.limits,
+                timezone=writer.timezone,
+            )
+        except TemplateError as error:
+            problems += error.problems
+    return list(dict.fromkeys(problems))
 
 
 def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:
@@ -175,6 +265,7 @@ def preview(
 def _choose(
     planned: list[StepPlan], interview_id: str, to: str | None, step: str | None
 ) -> StepPlan:
+    """Pick the step `preview` shows: the next one waiting, else the first that matches."""
     mine = [p for p in planned if p.interview == interview_id]
     if to:
         mine = [p for p in mine if p.to == to.lower()]
@@ -190,6 +281,7 @@ def _choose(
 
 
 def _as_text(step: StepPlan, composed: Composed) -> str:
+    """Show a composed message as `preview` prints it."""
     message = composed.message
     lines = [f"{name}: {message[name]}" for name in PREVIEW_HEADERS if message[name]]
     lines += ["", _body(message).rstrip(), "", f"-- lint ({step.step} to {step.to}) --"]
@@ -198,5 +290,6 @@ def _as_text(step: StepPlan, composed: Composed) -> str:
 
 
 def _body(message: EmailMessage) -> str:
+    """Return a message's plain-text body."""
     part = message.get_body(preferencelist=("plain",))
     return part.get_content() if part is not None else ""

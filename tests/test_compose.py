@@ -148,7 +148,13 @@ def test_the_addendum_is_added_as_a_sentence() -> None:
 
 def test_a_group_thank_you_thanks_everyone_through_the_lead() -> None:
     group = replace(ACME, format=Format.GROUP, interviewers=(LEE, replace(DANA, lead=True)))
-    assert "everyone who took part" in body(make(group.lead, interview=group).message)
+    assert "Please pass my thanks on to Lee as well." in body(
+        make(group.lead, interview=group).message
+    )
+    alone = replace(group, interviewers=(replace(DANA, lead=True),))
+    assert "Please pass my thanks on to everyone who took part." in body(
+        make(alone.lead, interview=alone).message
+    )
 
 
 @pytest.mark.parametrize("panel", [(DANA, LEE, KIM), (DANA, LEE, KIM, JO)])
@@ -206,7 +212,7 @@ def test_default_messages_come_with_no_findings() -> None:
 def test_a_pushy_user_template_comes_back_with_findings(tmp_path: Path) -> None:
     folder = templates(tmp_path, followup__txt__j2="Hey!!! Any update??? I'm still waiting.\n")
     rules = {finding.rule for finding in make(SAM, "followup-1", templates_dir=folder).findings}
-    assert {"greeting", "tone", "exclamations", "signature", "interest"} <= rules
+    assert {"greeting", "pushy", "informal", "exclamations", "signature", "interest"} <= rules
 
 
 def test_user_templates_override_file_by_file(tmp_path: Path) -> None:
@@ -342,5 +348,6 @@ def test_the_documented_example_templates_render_cleanly(tmp_path: Path) -> None
     (folder / "thank_you.subject.j2").write_text(subject_example)
     composed = make(templates_dir=folder)
     assert composed.message["Subject"] == "Thanks, Dana – Senior Backend Engineer at Acme Corp"
-    assert "especially when you asked how I'd cut on-call load." in body(composed.message)
+    assert "Thank you for your time yesterday." in body(composed.message)
+    assert "you asked how I'd cut on-call load." in body(composed.message)
     assert composed.findings == ()

@@ -18,7 +18,7 @@ import pytest
 from followup_mailer.compose.lint import lint_panel
 from followup_mailer.compose.message import Composed, compose
 from followup_mailer.compose.parts import Previous, Sender
-from followup_mailer.model import Format, Interview, Person, step_key
+from followup_mailer.model import STAY_IN_TOUCH, Format, Interview, Outcome, Person, step_key
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -37,7 +37,8 @@ PANEL = Interview(
     interviewers=(
         Person("Dana Smith", "dana@acme.com", "Engineering Manager",
                "asked how I would cut on-call load", lead=True),
-        Person("Lee Park", "lee@acme.com", "Staff Engineer"),
+        Person("Lee Park", "lee@acme.com", "Staff Engineer",
+               addendum="I have since read the design doc on billing you mentioned"),
         Person("Kim Wu", "kim@acme.com", "Product Manager", "walked me through the roadmap"),
     ),
     contacts=(SAM,),
@@ -51,6 +52,7 @@ ONE_ON_ONE = Interview(
     highlights=("the migration to Kubernetes",),
     interviewers=(Person("Priya Natarajan", "priya@globex.com", "Director of Platform"),),
 )
+EXPECTED = replace(PANEL, expect_response_by=datetime(2026, 11, 27, tzinfo=EST))
 GROUP = replace(
     PANEL,
     id="initech-group",
@@ -113,6 +115,11 @@ def cases() -> list[Case]:
         Case("followup-2-reply", PANEL, dana, "followup-2", nudge_1),
         Case("followup-1-new-thread", PANEL, SAM, "followup-1"),
         Case("rejection-reply", PANEL, SAM, "rejection", recruiter),
+        Case("followup-1-date-they-gave", EXPECTED, SAM, "followup-1"),
+        Case("stay_in_touch-after-rejection", replace(PANEL, outcome=Outcome.REJECTED), SAM,
+             STAY_IN_TOUCH, recruiter),
+        Case("stay_in_touch-after-silence", ONE_ON_ONE, ONE_ON_ONE.interviewers[0],
+             STAY_IN_TOUCH),
     ]  # fmt: skip
 
 

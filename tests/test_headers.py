@@ -14,12 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_mailer.compose.headers import (
-    check_header_values,
-    parse_address,
-    unsafe_reason,
-    verify_round_trip,
-)
+from followup_mailer.compose.envelope import verify_round_trip
+from followup_mailer.compose.headers import check_header_values, parse_address, unsafe_reason
 from followup_mailer.compose.message import Composed, compose
 from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.errors import TemplateError

@@ -72,9 +72,14 @@ def test_a_good_thank_you_has_no_findings() -> None:
         ("I am excited about the role and confident", "I am confident", "interest"),
         ("Alex Rivera\n", "Alex\n", "signature"),
         ("+1 555 0100\nlinkedin.com/in/alexrivera\n", "", "signature"),
-        ("strong fit.", "strong fit. I haven’t heard back yet.", "tone"),
+        ("strong fit.", "strong fit. I haven’t heard back yet.", "pushy"),
         ("strong fit.", "strong fit. I really need this job.", "tone"),
-        ("strong fit.", "strong fit. Any update???", "tone"),
+        ("strong fit.", "strong fit. Any update???", "pushy"),
+        ("strong fit.", "strong fit. Per my last email, I need a decision by Friday.", "pushy"),
+        ("strong fit.", "strong fit. Thx!", "informal"),
+        ("I enjoyed the moment\nwhen you", "I enjoyed the moment\nwhen you She", "fragment"),
+        ("strong fit.", "strong fit?.", "fragment"),
+        ("Hi Dana,", "Hi Dr. Dana,", "greeting"),
         ("strong fit.", "strong fit! Really!", "exclamations"),
     ],
 )
@@ -127,10 +132,15 @@ def test_a_reply_prefix_does_not_count_against_the_subject() -> None:
     assert check(subject="Re: " + "x" * 78, step="followup-1") == []
 
 
+def filler(count: int) -> str:
+    """Return a sentence of `count` distinct words (no repetition to flag)."""
+    return "W" + " ".join(f"w{i}" for i in range(count)) + "."
+
+
 def test_word_limits_depend_on_the_step() -> None:
-    long = GOOD.replace("strong fit.", "strong fit. " + "More words here. " * 60)
+    long = GOOD.replace("strong fit.", "strong fit. " + filler(180))
     assert check(long) == ["word-count"]
-    medium = GOOD.replace("strong fit.", "strong fit. " + "More words here. " * 30)
+    medium = GOOD.replace("strong fit.", "strong fit. " + filler(90))
     assert check(medium) == []
     assert check(medium, step="followup-1") == ["word-count"]
 
@@ -156,7 +166,7 @@ def test_limits_are_configurable() -> None:
 
 
 def test_finding_text_gives_the_measure() -> None:
-    text = GOOD.replace("fit.", "fit. " + "word " * 200)
+    text = GOOD.replace("fit.", "fit. " + filler(200))
     found = lint(text, SUBJECT, step="thank_you", recipient=DANA, interview=ACME, sender=SENDER)
     words = len(text.split())
     assert words > 200
@@ -196,3 +206,59 @@ def test_the_panel_limit_is_configurable() -> None:
 def test_every_rule_is_documented() -> None:
     docs = (ROOT / "docs" / "templates.md").read_text()
     assert [rule for rule in RULES if f"`{rule}`" not in docs] == []
+
+
+ODD = replace(
+    ACME,
+    company="Yahoo!",
+    interviewers=(replace(DANA, notes="asked why I was desperate to leave ASAP"),),
+)
+
+
+def test_the_users_own_words_are_not_judged() -> None:
+    text = (
+        GOOD.replace(
+            "when you asked how I would cut on-call load",
+            "when you asked why I was desperate to leave ASAP",
+        )
+        .replace("the Senior Backend Engineer role.", "the role at Yahoo!")
+        .replace("fit.", "fit!")
+    )
+    assert check(text, interview=ODD, recipient=ODD.interviewers[0]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD.replace("I am excited about the role and", "I would love to join the team and am"),
+        GOOD.replace("+1 555 0100\nlinkedin.com/in/alexrivera\n", "").replace(
+            "Alex Rivera\n", "Alex Rivera · +1 555 0100 · linkedin.com/in/alexrivera\n"
+        ),
+    ],
+    ids=["would-love-to-join", "one-line-signature"],
+)
+def test_what_a_coach_accepts_is_not_flagged(text: str) -> None:
+    assert check(text) == []
+
+
+def test_a_gracious_disappointment_is_fine_after_a_rejection_only() -> None:
+    text = GOOD.replace("I am excited about the role", "Although I am disappointed, I am excited")
+    assert check(text, step="rejection") == []
+    assert check(text) == ["tone"]
+
+
+@pytest.mark.parametrize("subject", ["Following up", "Hi", "Checking in", "Quick question"])
+def test_a_vague_subject_is_flagged(subject: str) -> None:
+    assert check(subject=subject) == ["subject"]
+
+
+def test_a_reply_keeps_the_threads_subject_unjudged() -> None:
+    assert check(subject="Re: Checking in", step="followup-1") == []
+
+
+def test_an_unplaceable_note_is_reported_with_advice() -> None:
+    dana = replace(DANA, notes="mention my Kafka certification")
+    interview = replace(ACME, interviewers=(dana,))
+    text = GOOD.replace("when you asked how I would cut on-call load", "our talk")
+    text = text.replace("our talk", "our talk about your move to event sourcing")
+    assert check(text, recipient=dana, interview=interview) == ["note"]

@@ -82,7 +82,7 @@ def writer_for(settings: Settings) -> Writer:
 
     account = settings.account
     sender = Sender(account.name, account.email, settings.signature.lines)
-    return Writer(sender, settings.templates_dir, settings.lint)
+    return Writer(sender, settings.templates_dir, settings.lint, account.timezone)
 
 
 def now_utc() -> datetime:

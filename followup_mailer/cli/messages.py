@@ -29,8 +29,15 @@ def check(session: Session) -> None:
     say(f"messages  {report.rendered} rendered, {len(report.findings)} lint finding(s)")
     if report.findings:
         out.print(checks.findings_table(report.findings))
+    notes = sum(1 for _, finding in report.findings if finding.rule == "note")
+    if notes:
+        say(
+            f"notes     {notes} note(s) cannot be placed in a sentence: the messages leave "
+            "them out until you rewrite them (see `note` above)"
+        )
     if report.problems:
-        raise UserError(f"{len(report.problems)} message(s) cannot be created", report.problems)
+        count = len(report.problems)
+        raise UserError(f"{count} problem(s) stop messages from being created", report.problems)
 
 
 @click.command()

@@ -7,26 +7,23 @@ control character, either literally or inside an RFC 2047 encoded word
 the message back would see extra headers. Addresses are parsed strictly, one per
 field, with our own grammar, because the standard parser in this Python accepts
 `a@b.com)<c@d.com>` and friends.
+
+Values are bounded too, so that no header line can grow past the 998 octets RFC 5322 allows:
+a name, company, role or subject of at most 200 characters, an address of at most 254 octets,
+no unbroken word of more than 900 octets in a thread's subject or references. Text that only
+reaches the body (notes, highlights, addenda, titles, signature lines) may hold no control
+character but a tab or a line break.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import email
 import re
 import unicodedata
-from datetime import datetime
-from email import policy
-from email.errors import MessageError
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import EmailPolicy
-from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from followup_mailer.errors import Problem, TemplateError
-from followup_mailer.model import KEY_HEADER
 
 if TYPE_CHECKING:
     from followup_mailer.compose.parts import Previous, Sender
@@ -43,6 +40,11 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _ADDR_SPEC = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})+")
 _NAME_AND_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>]*)>")
+MAX_VALUE_CHARS = 200  # a name, company, role or subject
+MAX_ADDRESS_OCTETS = 254  # RFC 5321: 256 with the angle brackets
+MAX_WORD_OCTETS = 900  # an unbroken word must fit on one header line with its field name
+MAX_BODY_TEXT = 2_000  # a note, highlight, addendum or signature line
+_BODY_SAFE = frozenset("\t\n\r")
 
 
 def unsafe_reason(value: str) -> str:
@@ -122,6 +124,10 @@ def _address_shape_reason(value: str, *, with_name: bool) -> str:
         return "is empty"
     if not address.isascii():
         return "has non-ASCII characters (write the domain in its xn-- form)"
+    if len(address) > MAX_ADDRESS_OCTETS or len(address.partition("@")[0]) > 64:
+        return f"is {len(address)} characters long: an address has at most {MAX_ADDRESS_OCTETS}"
+    if any(len(label) > 63 for label in address.partition("@")[2].split(".")):
+        return "has a domain label longer than 63 characters"
     if '"' in name.strip('"') or "@" in name:
         return f"has a display name that could be read as an address: {value!r}"
     if not _ADDR_SPEC.fullmatch(address):
@@ -129,14 +135,50 @@ def _address_shape_reason(value: str, *, with_name: bool) -> str:
     return ""
 
 
-def value_problem(value: str, *, where: str, file: str, required: bool = True) -> Problem | None:
-    """Return the Problem with a header value (unsafe, or empty when required), else None."""
+def value_problem(
+    value: str, *, where: str, file: str, required: bool = True, limit: int = MAX_VALUE_CHARS
+) -> Problem | None:
+    """Return the Problem with a header value (unsafe, too long, empty when required), else None."""
     reason = unsafe_reason(value)
     if reason:
         return Problem(file=file, key=where, message=reason, fix="remove it")
     if required and not value.strip():
         return Problem(file=file, key=where, message="is empty", fix="fill it in")
+    if len(value.strip()) > limit:
+        message = f"is {len(value.strip())} characters long (at most {limit})"
+        return Problem(file=file, key=where, message=message, fix="shorten it")
+    longest = max((len(word.encode()) for word in value.split()), default=0)
+    if longest > MAX_WORD_OCTETS:
+        message = f"has a word of {longest} octets, too long for a header line"
+        return Problem(file=file, key=where, message=message, fix="shorten it")
     return None
+
+
+def body_text_problem(value: str, *, where: str, file: str) -> Problem | None:
+    """Return the Problem with text that reaches a body (a control character, too long)."""
+    for char in value:
+        if char not in _BODY_SAFE and unicodedata.category(char) in _UNSAFE_CATEGORIES:
+            message = f"contains the control character {_describe(char)}"
+            return Problem(file=file, key=where, message=message, fix="remove it")
+    if len(value) > MAX_BODY_TEXT:
+        message = f"is {len(value)} characters long (at most {MAX_BODY_TEXT})"
+        return Problem(file=file, key=where, message=message, fix="shorten it")
+    return None
+
+
+def check_body_values(interview: Interview, sender: Sender) -> list[Problem]:
+    """Check the text of an interview and the sender that reaches a body."""
+    iid = shown(interview.id)
+    found = [body_text_problem(interview.addendum, where=f"{iid}: addendum", file=SCHEDULE_FILE)]
+    found += [
+        body_text_problem(text, where=f"{iid}: highlights[{i}]", file=SCHEDULE_FILE)
+        for i, text in enumerate(interview.highlights)
+    ]
+    found += [
+        body_text_problem(line, where=f"signature.lines[{i}]", file=CONFIG_FILE)
+        for i, line in enumerate(sender.signature)
+    ]
+    return [problem for problem in found if problem]
 
 
 def check_header_values(interview: Interview, sender: Sender) -> list[Problem]:
@@ -158,11 +200,15 @@ def check_header_values(interview: Interview, sender: Sender) -> list[Problem]:
 
 def person_problems(interview_id: str, person: Person, *, role: str) -> list[Problem]:
     """Check a person's name and address, naming the interview and the person."""
-    who = f"{shown(interview_id)}: {role} {person.name.strip()!r}"
+    name = person.name.strip()
+    who = f"{shown(interview_id)}: {role} {name if len(name) <= 60 else name[:60] + '…'!r}"
     found = [
         value_problem(person.name, where=f"{who} name", file=SCHEDULE_FILE),
         address_problem(person.email, where=f"{who} email"),
     ]
+    for field in ("title", "notes", "addendum", "greeting"):
+        text = getattr(person, field)
+        found.append(body_text_problem(text, where=f"{who} {field}", file=SCHEDULE_FILE))
     return [problem for problem in found if problem]
 
 
@@ -170,7 +216,7 @@ def message_problems(
     interview: Interview, sender: Sender, recipient: Person, previous: Previous | None, key: str
 ) -> list[Problem]:
     """Collect every unsafe or missing value that would reach one message's headers."""
-    found = check_header_values(interview, sender)
+    found = check_header_values(interview, sender) + check_body_values(interview, sender)
     if recipient not in interview.people:
         found += person_problems(interview.id, recipient, role="recipient")
     iid = shown(interview.id)
@@ -185,78 +231,7 @@ def message_problems(
         }
     for field, value in values.items():
         where = f"{iid}: {field}"
-        found += filter(None, [value_problem(value, where=where, file="mailbox", required=False)])
+        limit = 10 * MAX_WORD_OCTETS  # a thread's subject and references are the mailbox's
+        problem = value_problem(value, where=where, file="mailbox", required=False, limit=limit)
+        found += [problem] if problem else []
     return list(dict.fromkeys(found))
-
-
-class _KeyOnOneLinePolicy(EmailPolicy):
-    """Fold like policy.default, except the key header: never encoded, so it matches exactly."""
-
-    def fold(self, name: str, value: str) -> str:
-        if name.lower() == KEY_HEADER.lower():
-            return f"{name}: {value}{self.linesep}"
-        return str(super().fold(name, value))
-
-    def fold_binary(self, name: str, value: str) -> bytes:
-        if name.lower() == KEY_HEADER.lower():
-            return self.fold(name, value).encode("ascii")
-        return super().fold_binary(name, value)
-
-
-MESSAGE_POLICY = _KeyOnOneLinePolicy()
-
-
-def build_message(
-    *,
-    sender: Sender,
-    recipient: Person,
-    subject: str,
-    date: datetime,
-    key: str,
-    previous: Previous | None,
-) -> EmailMessage:
-    """Build the headers from checked values; never from rendered header text."""
-    message = EmailMessage(policy=MESSAGE_POLICY)
-    message["From"] = Address(display_name=sender.name.strip(), addr_spec=sender.email.strip())
-    message["To"] = Address(display_name=recipient.name.strip(), addr_spec=recipient.email.strip())
-    message["Subject"] = subject
-    message["Date"] = format_datetime(date)
-    message["Message-ID"] = make_msgid(domain=sender.email.strip().rpartition("@")[2])
-    if previous is not None and previous.message_id.strip():
-        message["In-Reply-To"] = previous.message_id.strip()
-    references = f"{previous.references} {previous.message_id}" if previous else ""
-    if references.strip():
-        message["References"] = " ".join(references.split())
-    message[KEY_HEADER] = key
-    return message
-
-
-def set_body(message: EmailMessage, text: str, html: str | None) -> None:
-    """Set the plain-text body, and the HTML alternative when there is one."""
-    message.set_content(text, cte=_transfer_encoding(text))
-    if html is not None:
-        message.add_alternative(html, subtype="html", cte=_transfer_encoding(html))
-
-
-def _transfer_encoding(text: str) -> str:
-    """Choose 7bit for plain ASCII, quoted-printable otherwise: safe through any mail server."""
-    plain = text.isascii() and all(len(line) <= 998 for line in text.splitlines())
-    return "7bit" if plain else "quoted-printable"
-
-
-def verify_round_trip(message: EmailMessage, *, to: str, headers: list[str], where: str) -> None:
-    """Read the message's bytes back; raise TemplateError unless To and the headers are as built.
-
-    `headers` lists each intended header name once; a repeated or extra header fails.
-    """
-    try:
-        parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
-    except (MessageError, ValueError) as exc:  # newer Pythons refuse to write unsound headers
-        problem = Problem(file="message", key=where, message=f"cannot be written: {exc}")
-        raise TemplateError(str(problem), [problem]) from None
-    to_header = parsed["To"]
-    addresses = [a.addr_spec for a in to_header.addresses] if to_header is not None else []
-    names = [name.lower() for name in parsed.keys()]  # noqa: SIM118 (a Message is not a dict)
-    if addresses != [to] or sorted(names) != sorted(name.lower() for name in headers):
-        problem = Problem(file="message", key=where, message=f"reads back with To {addresses}")
-        raise TemplateError(str(problem), [problem])

@@ -1,39 +1,37 @@
 """Render one step for one recipient into an EmailMessage, with safe headers and a lint.
 
-Templates are sandboxed Jinja2 with undefined variables as errors; the user's
-templates folder overrides the built-in templates file by file. Headers are only
-ever set as values, after headers.py has checked them, and the built message is
-read back to prove it has exactly the intended recipient and headers.
-
-Serialize a composed message with its own policy (`message.as_bytes()`): that
-policy keeps the X-Followup-Mailer-Key header on one line, unencoded, so the
-mailbox can find it again by its exact value.
+Templates are sandboxed Jinja2 with undefined variables as errors and a budget of time and
+size (sandbox.py); the user's templates folder overrides the built-in templates file by file.
+Every value that reaches the message is checked first (headers.py), and the built message is
+read back to prove it has exactly the intended recipient and headers (envelope.py).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from followup_mailer.compose import headers
-from followup_mailer.compose.lint import HONORIFICS, Finding, LintLimits, lint
+from followup_mailer.compose import envelope, headers, sandbox
+from followup_mailer.compose.context import long_date, template_context
+from followup_mailer.compose.lint import Finding, LintLimits, lint
 from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.points import finish
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import (
     FOLLOWUP_PREFIX,
     REJECTION,
+    STAY_IN_TOUCH,
     THANK_YOU,
     Interview,
     Person,
@@ -41,23 +39,34 @@ from followup_mailer.model import (
     step_key,
 )
 
-VARIANTS = 4  # distinct wordings in the default templates; a panel of up to four never repeats
 TEMPLATES_DOC = "docs/templates.md lists every variable"
+STEMS = ("thank_you", "followup", "followup_later", "rejection", STAY_IN_TOUCH)
+# Every template file we know; nothing else is ever listed or read from the folder by name.
+KNOWN_TEMPLATES = tuple(
+    name
+    for stem in STEMS
+    for name in (f"{stem}.subject.j2", f"{stem}.txt.j2", f"{stem}.html.j2")
+    if name != "followup_later.subject.j2"
+)
+UTC = ZoneInfo("UTC")
 Vars = dict[str, Any]
 _REPLY_PREFIX = re.compile(r"re\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class Writer:
-    """What rendering a message needs besides the step: who writes, their templates, the limits."""
+    """What rendering a message needs besides the step: who writes, templates, limits, zone."""
 
     sender: Sender
     templates_dir: Path | None
     limits: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
+    timezone: ZoneInfo = UTC  # the account's zone: dates show in it when the interview has none
 
 
 @dataclass(frozen=True, slots=True)
 class Composed:
+    """A message ready for the mailbox, and its lint warnings."""
+
     message: EmailMessage
     findings: tuple[Finding, ...]  # lint warnings
 
@@ -73,31 +82,44 @@ def compose(
     date: datetime,
     templates_dir: Path | None = None,
     limits: LintLimits = LintLimits(),  # noqa: B008 (frozen, so sharing it is safe)
+    timezone: tzinfo | None = None,
 ) -> Composed:
     """Render the step's templates for the recipient, build the message and lint it."""
     if date.utcoffset() is None:
         raise ValueError("compose needs a timezone-aware date")
+    zone = timezone or date.tzinfo or UTC
     _raise_for(headers.message_problems(interview, sender, recipient, previous, key))
     env = template_environment(templates_dir)
     context = template_context(
-        sender=sender, interview=interview, recipient=recipient, step=step, previous=previous
+        sender=sender,
+        interview=interview,
+        recipient=recipient,
+        step=step,
+        previous=previous,
+        date=date,
+        timezone=zone,
     )
     context["subject_limit"] = limits.subject_chars
     subject_name, body_name = template_names(step)
     subject = _subject(env, subject_name, context, interview.id, previous)
     text = _render(env, f"{body_name}.txt.j2", context)
     html = _render_optional(env, f"{body_name}.html.j2", context)
-    message = headers.build_message(
+    message = envelope.build_message(
         sender=sender, recipient=recipient, subject=subject, date=date, key=key, previous=previous
     )
-    headers.set_body(message, text, html)
-    headers.verify_round_trip(
+    envelope.set_body(message, text, html)
+    envelope.verify_round_trip(
         message, to=recipient.email.strip(), headers=message.keys(), where=key
     )
     found = lint(
-        text, subject, step=step, recipient=recipient, interview=interview, sender=sender,
+        text,
+        subject,
+        step=step,
+        recipient=recipient,
+        interview=interview,
+        sender=sender,
         limits=limits,
-    )  # fmt: skip
+    )
     return Composed(message=message, findings=tuple(found))
 
 
@@ -122,6 +144,7 @@ def render(
         date=date,
         templates_dir=writer.templates_dir,
         limits=writer.limits,
+        timezone=writer.timezone,
     )
 
 
@@ -133,7 +156,7 @@ def _raise_for(problems: list[Problem]) -> None:
 
 def template_names(step: str) -> tuple[str, str]:
     """Return the subject template and the body template stem for a step."""
-    if step in (THANK_YOU, REJECTION):
+    if step in (THANK_YOU, REJECTION, STAY_IN_TOUCH):
         return f"{step}.subject.j2", step
     if followup_number(step) == 1:
         return "followup.subject.j2", "followup"
@@ -144,93 +167,37 @@ def template_names(step: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=8)
 def template_environment(templates_dir: Path | None) -> jinja2.Environment:
-    """Build the sandboxed environment: the user's folder first, then the built-in templates."""
+    """Build the bounded sandbox: the user's folder first, then the built-in templates."""
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("followup_mailer", "templates")]
     if templates_dir is not None:
         if not templates_dir.is_dir():
             problem = Problem(
-                file=str(templates_dir), key="templates.dir", message="is not a folder",
+                file=str(templates_dir),
+                key="templates.dir",
+                message="is not a folder",
                 fix="create it, or leave [templates] dir empty for the built-in templates",
-            )  # fmt: skip
+            )
             raise TemplateError(str(problem), [problem])
-        loaders.insert(0, jinja2.FileSystemLoader(templates_dir))
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        loaders.insert(0, sandbox.FolderLoader(templates_dir))
+    env = sandbox.BoundedSandbox(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-    )  # fmt: skip
-    env.filters.update(long_date=long_date, clause=clause, sentence=sentence)
+    )
+    env.add_filters(long_date=long_date, clause=clause, sentence=finish, and_list=and_list)
     env.globals["fit_subject"] = fit_subject
     return env
 
 
-def template_context(
-    *, sender: Sender, interview: Interview, recipient: Person, step: str, previous: Previous | None
-) -> dict[str, Any]:
-    """Build the variables every template sees (documented in docs/templates.md)."""
-    index = _panel_index(interview, recipient)
-    highlights = [h.strip() for h in interview.highlights if h.strip()]
-    lines = [line.strip() for line in sender.signature if line.strip()] or [sender.email.strip()]
-    return {
-        "account": _person_vars(Person(name=sender.name, email=sender.email)),
-        "interview": {
-            "id": interview.id, "company": interview.company.strip(),
-            "role": interview.role.strip(), "format": str(interview.format),
-            "start": interview.start, "end": interview.end, "highlights": highlights,
-            "addendum": interview.addendum.strip(),
-        },
-        "recipient": _person_vars(recipient),
-        "highlights": highlights,
-        "highlight": highlights[index % len(highlights)] if highlights else "",
-        "step": {"name": step, "number": followup_number(step)},
-        "previous": None if previous is None else {
-            "subject": previous.subject.strip(), "sent_at": previous.sent_at,
-        },
-        "signature": {
-            "name": sender.name.strip(), "lines": lines,
-            "text": "\n".join([sender.name.strip(), *lines]),
-        },
-        "variant": choose_variant(interview, recipient),
-    }  # fmt: skip
-
-
-def _person_vars(person: Person) -> dict[str, str]:
-    """Describe a person for templates."""
-    return {
-        "name": person.name.strip(), "first_name": greeting_name(person.name),
-        "email": person.email.strip(), "title": person.title.strip(),
-        "notes": person.notes.strip(),
-    }  # fmt: skip
-
-
-def greeting_name(name: str) -> str:
-    """Return how a greeting names someone: the first name, or 'Dr. Smith' after an honorific."""
-    words = name.split()
-    if len(words) > 1 and words[0].strip(".").casefold() in HONORIFICS:
-        return f"{words[0]} {words[-1]}"
-    return words[0] if words else ""
-
-
-def choose_variant(interview: Interview, recipient: Person) -> int:
-    """Pick the wording variant: stable per recipient, distinct across a panel of up to four."""
-    return (_stable_number(interview.id) + _panel_index(interview, recipient)) % VARIANTS
-
-
-def _panel_index(interview: Interview, recipient: Person) -> int:
-    """Return the recipient's place among the interviewers, else a stable number for them."""
-    emails = [person.email.strip().lower() for person in interview.interviewers]
-    email = recipient.email.strip().lower()
-    return emails.index(email) if email in emails else _stable_number(f"{interview.id}/{email}")
-
-
-def _stable_number(text: str) -> int:
-    """Hash text to a number that is the same in every run (unlike hash())."""
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
-
-
-def long_date(value: datetime) -> str:
-    """Format a date for prose: 'Friday, November 20'."""
-    return f"{value:%A}, {value:%B} {value.day}"
+def user_templates(templates_dir: Path | None) -> list[str]:
+    """Return the known template names the user's folder overrides (never listing the folder)."""
+    if templates_dir is None or not templates_dir.is_dir():
+        return []
+    loader = sandbox.FolderLoader(templates_dir)
+    return [name for name in KNOWN_TEMPLATES if loader.has(name)]
 
 
 def clause(text: str) -> str:
@@ -238,13 +205,10 @@ def clause(text: str) -> str:
     return text.strip().rstrip(" .;,!")
 
 
-def sentence(text: str) -> str:
-    """Make a phrase a sentence: capital first letter, final stop."""
-    text = text.strip()
-    if not text:
-        return ""
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
+def and_list(names: list[str]) -> str:
+    """Join names as prose: "Lee", "Lee and Kim", "Lee, Kim and Jo"."""
+    names = [name for name in names if name]
+    return names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @jinja2.pass_context
@@ -264,11 +228,7 @@ def reply_subject(subject: str) -> str:
 
 
 def _subject(
-    env: jinja2.Environment,
-    name: str,
-    context: Vars,
-    where: str,
-    previous: Previous | None,
+    env: jinja2.Environment, name: str, context: Vars, where: str, previous: Previous | None
 ) -> str:
     """Return the reply subject, or render the subject template and check it."""
     if previous is not None:
@@ -280,15 +240,22 @@ def _subject(
 
 
 def _render(env: jinja2.Environment, name: str, context: Vars) -> str:
-    """Render a template; any failure becomes a TemplateError naming file, line and variable."""
+    """Render a template within its budget; any failure is a TemplateError naming the file."""
+    filename = name
     try:
-        return env.get_template(name).render(context)
+        with sandbox.budget():
+            template = env.get_template(name)
+            filename = template.filename or name
+            return sandbox.render(template, context)
+    except sandbox.TemplateRefused as exc:
+        fix = "keep your templates as plain files inside the templates folder"
+        problem = Problem(file=str(exc.path), message=exc.reason, fix=fix)
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(file=exc.filename or name, line=exc.lineno, message=exc.message or "")
     except jinja2.TemplateNotFound as exc:
         problem = Problem(file=str(exc.name or name), message="template not found")
     except Exception as exc:  # a user's template can fail in many ways: report it, no traceback
-        problem = _runtime_problem(exc, name)
+        problem = _runtime_problem(exc, filename)
     raise TemplateError(str(problem), [problem])
 
 
@@ -313,6 +280,9 @@ def _runtime_problem(exc: Exception, name: str) -> Problem:
         traceback = traceback.tb_next
     found = re.search(r"'([^']+)' is undefined|no attribute '([^']+)'", str(exc))
     variable = next((group for group in found.groups() if group), "") if found else ""
+    if isinstance(exc, sandbox.LimitExceeded):
+        fix = "simplify the template: docs/templates.md gives the limits"
+        return Problem(file=file, line=line, message=f"over a template limit: {exc}", fix=fix)
     kinds: dict[type[Exception], str] = {
         jinja2.UndefinedError: "undefined variable",
         SecurityError: "not allowed in a template",

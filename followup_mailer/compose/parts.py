@@ -1,4 +1,5 @@
-"""The inputs of a message besides the interview: who writes it, and what it follows up on."""
+"""The inputs of a message besides the interview: who writes it, what it follows up on, and
+the drafts a reminder lists."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ class Previous:
     message_id: str
     references: str
     sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One draft waiting for the user, as the reminder note to oneself lists it."""
+
+    interview: str
+    company: str
+    role: str
+    step: str
+    to_name: str
+    to_email: str
+    send_by: datetime | None  # None: no deadline, send when ready
+    overdue: bool
