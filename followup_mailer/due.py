@@ -9,7 +9,7 @@ this module decides *when*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from followup_mailer.model import (
     followup_number,
     followup_step,
     step_key,
+    updated,
 )
 
 DRAFT, SEND = "draft", "send"
@@ -159,18 +160,18 @@ class StepTimes:
             # nothing is created while the interview is on hold
             held = self._hold_ends()
             if held is None:
-                return replace(base, due=opens, reason="on hold: `followup-mailer resume` to go on")
+                return updated(base, due=opens, reason="on hold: `followup-mailer resume` to go on")
             if held > opens:
                 local = held.astimezone(self.calendar.tz)
                 at, opens, why = held, held, f"on hold until {local:%a %d %b %Y}"
         # compare in UTC: within one zone, datetimes compare by wall time and ignore fold
         if self.now < at:
-            return replace(base, state=State.PLANNED, due=opens, reason=why)
+            return updated(base, state=State.PLANNED, due=opens, reason=why)
         if self.now < opens:
-            return replace(
+            return updated(
                 base, state=State.AWAITING_WINDOW, due=opens, reason="outside the send window"
             )
-        return replace(base, due=opens, reason=why, action=self._create(base, opens))
+        return updated(base, due=opens, reason=why, action=self._create(base, opens))
 
     def _opening(self, step: str, due: datetime) -> tuple[datetime, datetime]:
         """Return when a step is due and the first moment inside the window it may be created."""

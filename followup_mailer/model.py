@@ -6,8 +6,10 @@ Everything here is frozen and timezone-aware; nothing here does I/O.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 THANK_YOU = "thank_you"
@@ -42,6 +44,7 @@ def followup_step(number: int) -> str:
     return f"{FOLLOWUP_PREFIX}{number}"
 
 
+@functools.cache
 def followup_number(step: str) -> int:
     """Return n for 'followup-n', 0 for any other step."""
     if step.startswith(FOLLOWUP_PREFIX):
@@ -255,3 +258,28 @@ class StepPlan:
     due: datetime | None = None
     reason: str = ""
     action: Create | None = None
+
+
+_UNSET: Any = object()
+
+
+def updated(
+    plan: StepPlan,
+    *,
+    state: State = _UNSET,
+    due: datetime | None = _UNSET,
+    reason: str = _UNSET,
+    action: Create | None = _UNSET,
+) -> StepPlan:
+    """Return a step plan with some fields changed (dataclasses.replace, made for the hot path)."""
+    return StepPlan(
+        plan.key,
+        plan.interview,
+        plan.step,
+        plan.to,
+        plan.name,
+        plan.state if state is _UNSET else state,
+        plan.due if due is _UNSET else due,
+        plan.reason if reason is _UNSET else reason,
+        plan.action if action is _UNSET else action,
+    )

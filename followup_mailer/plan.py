@@ -58,6 +58,7 @@ from followup_mailer.model import (
     StepPlan,
     followup_number,
     followup_step,
+    updated,
 )
 
 
@@ -98,16 +99,20 @@ def _removed(record: Record) -> StepPlan:
     )
 
 
+# the state a step the mailbox holds shows, before replies and bounces
+_SHOWN = {
+    Phase.INTENT: State.IN_DOUBT,
+    Phase.IN_DOUBT: State.IN_DOUBT,
+    Phase.DRAFTED: State.AWAITING_APPROVAL,
+    Phase.SENT: State.SENT,
+    Phase.DECLINED: State.SKIPPED,
+    Phase.FAILED: State.FAILED,
+}
+
+
 def _created_state(record: Record) -> State:
     """Return the state a step the mailbox holds shows, before replies and bounces."""
-    return {
-        Phase.INTENT: State.IN_DOUBT,
-        Phase.IN_DOUBT: State.IN_DOUBT,
-        Phase.DRAFTED: State.AWAITING_APPROVAL,
-        Phase.SENT: State.SENT,
-        Phase.DECLINED: State.SKIPPED,
-        Phase.FAILED: State.FAILED,
-    }[record.phase or Phase.FAILED]
+    return _SHOWN[record.phase or Phase.FAILED]
 
 
 class _InterviewPlanner:
@@ -189,7 +194,7 @@ class _InterviewPlanner:
             reason = "they replied: delete this draft instead of sending it"
         elif state is State.AWAITING_APPROVAL and record.step == THANK_YOU:
             reason = self._overdue(reason)
-        return replace(base, state=state, due=record.due, reason=reason)
+        return updated(base, state=state, due=record.due, reason=reason)
 
     def _overdue(self, reason: str) -> str:
         """Say so when a thank-you draft is still unsent past its thank_you_by mark."""
@@ -205,11 +210,11 @@ class _InterviewPlanner:
     def _uncreated(self, base: StepPlan, person: Person) -> StepPlan:
         stop = self._stop_reason(base.step, person)
         if stop:
-            return replace(base, state=State.CANCELLED, reason=stop)
+            return updated(base, state=State.CANCELLED, reason=stop)
         due = self.times.due(base.step, person)
         if due.at is None:
             # its predecessor has not been sent yet
-            return replace(base, reason=due.why)
+            return updated(base, reason=due.why)
         return self.times.timed(base, due)
 
     def _stop_reason(self, step: str, person: Person) -> str:

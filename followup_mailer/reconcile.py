@@ -28,7 +28,8 @@ from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
 from followup_mailer.plan import plan
-from followup_mailer.store import Store
+from followup_mailer.store import StateView, Store
+from followup_mailer.store.ledger import changed_view
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ class PassReport:
 
 def facts_of(store: Store, interviews: tuple[Interview, ...]) -> Facts:
     """Gather what the planner needs from the ledger."""
-    return Facts(interviews, store.records(), store.seen(), store.outcomes(), store.holds())
+    records = store.snapshot({i.id for i in interviews}).records
+    return Facts(interviews, records, store.seen(), store.outcomes(), store.holds())
 
 
 def current_plan(
@@ -68,9 +70,21 @@ def run_pass(
     show: Callable[[str, str], bool] = desktop.show,
 ) -> PassReport:
     """Settle, observe, plan, create what is due, record every step's state, and remind."""
-    settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(store.records())}
-    poll = observe(settings=settings, interviews=interviews, store=store, mailbox=mailbox)
-    facts = facts_of(store, interviews)
+    scheduled = {i.id for i in interviews}
+    ledger = store.snapshot(scheduled)  # read again below only after something changed it
+    settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(ledger.records)}
+    if settled:
+        ledger = store.snapshot(scheduled)
+    poll = observe(
+        settings=settings,
+        interviews=interviews,
+        store=store,
+        mailbox=mailbox,
+        records=ledger.records,
+    )
+    if poll.approved or poll.declined:
+        ledger = store.snapshot(scheduled)
+    facts = Facts(interviews, ledger.records, store.seen(), store.outcomes(), store.holds())
     planned = plan(facts, now, settings)
     due = [step for step in planned if step.action is not None]
     prepared = apply.prepare(
@@ -83,10 +97,20 @@ def run_pass(
     )
     results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
     final = _replanned(planned, results, store, interviews, now, settings)
-    known = store.records() if results else facts.records
-    save_plan(store, final, results, known=known)
+    if results:
+        ledger = store.snapshot(scheduled)
+    save_plan(store, final, results, known=ledger.states)
     drafted = {key for key, result in results.items() if result.summary == "drafted"}
-    remind(settings, interviews, final, known, store=store, drafted=drafted, now=now, show=show)
+    remind(
+        settings,
+        interviews,
+        final,
+        ledger.records,
+        store=store,
+        drafted=drafted,
+        now=now,
+        show=show,
+    )
     new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
     return PassReport(
         settled,
@@ -149,10 +173,41 @@ def _replanned(
 
 
 def observe(
-    *, settings: Settings, interviews: tuple[Interview, ...], store: Store, mailbox: Mailbox
+    *,
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    store: Store,
+    mailbox: Mailbox,
+    records: Mapping[str, Record] | None = None,
 ) -> Poll:
-    """Record what the mailbox shows: approved and declined drafts, replies and the like."""
-    poll = mailbox.poll(watch_for(settings, interviews, store.records()))
+    """Record what the mailbox shows: approved and declined drafts, replies and the like.
+
+    A mailbox with more to tell at once (Gmail's full check, a chunk per poll) is
+    polled again before anything is planned, each poll recorded and acknowledged
+    on its own, so a restart repeats one chunk, never the whole check.
+    """
+    polls = [_observe_once(settings, interviews, store, mailbox, records or store.records())]
+    while polls[-1].more:
+        polls.append(_observe_once(settings, interviews, store, mailbox, store.records()))
+    if len(polls) == 1:
+        return polls[0]
+    return Poll(
+        approved={key: placed for poll in polls for key, placed in poll.approved.items()},
+        declined=tuple(key for poll in polls for key in poll.declined),
+        seen=tuple(seen for poll in polls for seen in poll.seen),
+        cursor=polls[-1].cursor,
+    )
+
+
+def _observe_once(
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    store: Store,
+    mailbox: Mailbox,
+    records: Mapping[str, Record],
+) -> Poll:
+    """Poll once, record the findings, then let the mailbox move past them."""
+    poll = mailbox.poll(watch_for(settings, interviews, records))
     store.record_poll(poll.approved, poll.declined, poll.seen)
     for key in poll.approved:
         log.info("%s: you sent the draft", key)
@@ -188,7 +243,7 @@ def save_plan(
     planned: Iterable[StepPlan],
     results: Mapping[str, apply.Result] | None = None,
     *,
-    known: Mapping[str, Record],
+    known: Mapping[str, StateView],
 ) -> None:
     """Store the state of every step whose state changed, with this pass's failures."""
     results = results or {}
@@ -201,7 +256,9 @@ def save_plan(
             state, reason = result.state, result.reason
         elif step.action is not None:
             state = State.PLANNED
-        rows.append((Record(step.key, step.interview, step.step, step.to), state, step.due, reason))
+        row = (Record(step.key, step.interview, step.step, step.to), state, step.due, reason)
+        if changed_view(row, known.get(step.key)):
+            rows.append(row)
     store.save_states(rows, known)
     store.forget_uncreated({step.key for step in planned}, known)
 

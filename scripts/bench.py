@@ -1,128 +1,248 @@
-"""Measurements behind scripts/bench. Numbers, not assertions: the tests check behaviour."""
+"""Measurements behind scripts/bench. Numbers, not assertions: the tests check behaviour.
+
+    scripts/bench                    everything (a few minutes)
+    scripts/bench --quick            smaller sizes and fewer rounds
+    scripts/bench --profile          also write a cProfile of the slowest case (bench-profile.prof)
+    scripts/bench --baseline DIR     the command-line measurements of another checkout (with its
+                                     own .venv) side by side, in the same run, interleaved
+
+CPU is user + system time of the whole process (start-up included), read
+by the process itself at exit; "above python" subtracts the median CPU of
+`python -c "import followup_mailer"` measured in the same rounds.
+"""
 
 from __future__ import annotations
 
-import resource
+import argparse
+import cProfile
+import os
+import platform
+import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from followup_mailer.intake.config import load_settings
-from followup_mailer.mailbox.gmail import Position, open_gmail
-from followup_mailer.mailbox.protocol import Watch
-from followup_mailer.model import Facts, Format, Interview, Person
-from followup_mailer.plan import plan
-from tests.conftest import config_text
-from tests.e2e import COMMAND, interview_toml
-from tests.fakegmail import FakeGmail
+from benchsetup import Workspace, now_utc, sent_history, write_schedule
 
-POLLS_PER_DAY = 24 * 60  # the default poll_interval is 60 s
-
-
-def gmail_poll_cost(threads: int) -> tuple[int, int, int, int]:
-    """Return (requests, units) of one idle poll, and of one full check, with `threads` tracked."""
-    with FakeGmail(seed=1) as fake:
-        tracked = tuple(
-            fake.message(fake.user_sends_message(to="dana@acme.com", subject=f"Note {n}")).thread_id
-            for n in range(threads)
-        )
-        state: dict[str, str] = {}
-        box = open_gmail(
-            load_token=fake.authorized_user_info,
-            api_endpoint=fake.url,
-            token_uri=fake.token_uri,
-            position=Position(lambda: state.get("at", ""), lambda at: state.update(at=at)),
-            clock=lambda: datetime.now(UTC),
-        )
-        watch = Watch({}, tracked, {"dana@acme.com"}, {"acme.com"}, {"alex@example.com"})
-        full = _measure(fake, lambda: box.acknowledge(box.poll(watch).cursor))
-        idle = _measure(fake, lambda: box.acknowledge(box.poll(watch).cursor))
-    return (*idle, *full)
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCH = r"""
+import os, resource, sys
+from followup_mailer.cli import main
+code = 0
+try:
+    main(sys.argv[1:], prog_name="followup-mailer")
+except SystemExit as leaving:
+    code = leaving.code
+finally:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    io = dict(line.split(": ") for line in open("/proc/self/io").read().splitlines())
+    with open(os.environ["BENCH_OUT"], "w") as out:
+        out.write(f"{used.ru_utime + used.ru_stime} {used.ru_maxrss} {io['wchar']} {code}")
+"""
+BARE = r"""
+import os, resource
+import followup_mailer
+used = resource.getrusage(resource.RUSAGE_SELF)
+with open(os.environ["BENCH_OUT"], "w") as out:
+    out.write(f"{used.ru_utime + used.ru_stime} {used.ru_maxrss} 0 0")
+"""
 
 
-def _measure(fake: FakeGmail, call: Callable[[], None]) -> tuple[int, int]:
-    requests, units = len(fake.requests()), fake.quota_used()
-    call()
-    return len(fake.requests()) - requests, fake.quota_used() - units
+class Program:
+    """One checkout's interpreter, measured running the command line."""
+
+    def __init__(self, checkout: Path, label: str) -> None:
+        self.checkout, self.label = checkout, label
+        self.python = str(checkout / ".venv" / "bin" / "python")
+
+    def run(self, *args: str, script: str = LAUNCH) -> tuple[float, int, int]:
+        """Run the command; return (CPU seconds, peak RSS KiB, bytes written)."""
+        with tempfile.NamedTemporaryFile(suffix=".bench") as out:
+            env = os.environ | {"BENCH_OUT": out.name, "PYTHONPATH": str(self.checkout)}
+            subprocess.run([self.python, "-c", script, *args], env=env, capture_output=True)
+            cpu, rss, written, code = Path(out.name).read_text().split()
+        if code not in ("0", "None"):
+            raise RuntimeError(f"{self.label}: followup-mailer {' '.join(args)} exited {code}")
+        return float(cpu), int(rss), int(written)
+
+    def bare(self) -> float:
+        return self.run(script=BARE)[0]
 
 
-def planner_speed(folder: Path, interviews: int) -> float:
-    """Return the median seconds of one plan() over `interviews` panels of three."""
-    (folder / "config.toml").write_text(config_text(), encoding="utf-8")
-    settings = load_settings(folder / "config.toml")
-    end = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    people = tuple(Person(f"P {n}", f"p{n}@acme.com") for n in range(3))
-    schedule = tuple(
-        Interview(
-            f"i{n}",
-            "Acme",
-            "Engineer",
-            end - timedelta(hours=1),
-            end,
-            format=Format.PANEL,
-            interviewers=people,
-        )
-        for n in range(interviews)
-    )
-    facts = Facts(schedule)
-    times = []
-    for _ in range(5):
+def median_cpu(program: Program, args: list[str], rounds: int) -> tuple[float, float, int, int]:
+    """Return (median CPU, median CPU of a bare import, peak RSS KiB, bytes written)."""
+    cpus, bares, rss, written = [], [], 0, 0
+    for _ in range(rounds):
+        bares.append(program.bare())
+        cpu, peak, wrote = program.run(*args)
+        cpus.append(cpu)
+        rss, written = max(rss, peak), max(written, wrote)
+    return statistics.median(cpus), statistics.median(bares), rss, written
+
+
+def state_digest(ws: Workspace) -> dict[str, tuple[int, int]]:
+    """Return size and mtime of every file under the state folder and the maildir."""
+    found = {}
+    for folder in (ws.root / "state", ws.maildir):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                info = path.stat()
+                found[str(path)] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def idle_passes(programs: list[Program], sizes: list[int], rounds: int) -> None:
+    print("\nIdle pass on the maildir backend: `run --once` with nothing due (x3 interviewers)")
+    print(f"{'program':>10} {'interviews':>10} {'CPU':>9} {'above python':>13} {'peak RSS':>9}"
+          f" {'files changed':>14}")  # fmt: skip
+    for size in sizes:
+        for program in programs:
+            with tempfile.TemporaryDirectory() as folder:
+                ws = Workspace(Path(folder))
+                command = [program.python, "-m", "followup_mailer"]
+                sent_history(ws, command, size, now_utc())
+                program.run("--config", str(ws.config), "run", "--once")  # reads every file once
+                before = state_digest(ws)
+                cpu, bare, rss, _ = median_cpu(
+                    program, ["--config", str(ws.config), "run", "--once"], rounds
+                )
+                changed = sum(1 for k, v in state_digest(ws).items() if before.get(k) != v)
+                print(f"{program.label:>10} {size:>10,} {cpu:>8.3f}s {cpu - bare:>12.3f}s"
+                      f" {rss // 1024:>6} MiB {changed:>14}")  # fmt: skip
+
+
+def start_up(programs: list[Program], rounds: int) -> None:
+    print("\nStart-up: `followup-mailer --help`")
+    for program in programs:
+        cpu, bare, _, _ = median_cpu(program, ["--help"], rounds)
+        print(f"{program.label:>10} {cpu * 1000:7.0f} ms CPU, {(cpu - bare) * 1000:5.0f} ms above"
+              f" `python -c 'import followup_mailer'` ({bare * 1000:.0f} ms)")  # fmt: skip
+
+
+def drafts_pass(program: Program, count: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder))
+        write_schedule(ws, count, now_utc() - timedelta(hours=3), people=1)
         started = time.perf_counter()
-        plan(facts, end + timedelta(days=2), settings)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        cpu, rss, _ = program.run("--config", str(ws.config), "run", "--once")
+        wall = time.perf_counter() - started
+        made = len(list((ws.maildir / "Drafts" / "new").iterdir()))
+    print(f"\nA pass that creates {made:,} drafts: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+          f"peak RSS {rss // 1024} MiB")  # fmt: skip
 
 
-def maildir_pass(folder: Path, interviews: int) -> tuple[float, float, int]:
-    """Return (seconds of the first pass, of an idle pass, peak RSS MiB) of `run --once`."""
-    overrides: dict[str, dict[str, object]] = {"delivery": {"send_window": "always"}}
-    (folder / "config.toml").write_text(config_text(overrides), encoding="utf-8")
-    ended = (datetime.now(UTC) - timedelta(hours=25)).replace(microsecond=0)
-    text = "".join(
-        interview_toml(f"i{n}", end=ended, people=[("Dana Smith", f"dana{n}@acme.com")])
-        for n in range(interviews)
-    )
-    (folder / "interviews.toml").write_text(text, encoding="utf-8")
-    command = [COMMAND, "--config", str(folder / "config.toml"), "run", "--once"]
-    first = _timed(command)
-    idle = _timed(command)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return first, idle, peak
-
-
-def _timed(command: list[str]) -> float:
+DAEMON_LOOP = r"""
+import os, resource, sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+from followup_mailer.backends import open_mailbox
+from followup_mailer.cli.context import Session, writer_for
+from followup_mailer.reconcile import run_pass
+session = Session(Path(sys.argv[1]))
+settings, interviews = session.settings, session.schedule()
+polls, marks = int(sys.argv[2]), []
+with session.store() as store:
+    mailbox = open_mailbox(settings, clock=lambda: datetime.now(UTC), store=store)
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+    for n in range(polls):
+        run_pass(settings=settings, interviews=interviews, store=store, mailbox=mailbox,
+                 writer=writer_for(settings), now=datetime.now(UTC), show=lambda t, b: True)
+        if n + 1 in (10, polls):
+            status = Path("/proc/self/status").read_text().splitlines()
+            rss = next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+            marks.append(rss)
+    seconds = time.perf_counter() - started
+print(marks[0] // 1024, marks[-1] // 1024, f"{seconds / polls:.3f}")
+"""
+
+
+def daemon_memory(program: Program, size: int, polls: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder))
+        sent_history(ws, [program.python, "-m", "followup_mailer"], size, now_utc())
+        out = subprocess.run(
+            [program.python, "-c", DAEMON_LOOP, str(ws.config), str(polls)],
+            capture_output=True, text=True, check=True,
+            env=os.environ | {"PYTHONPATH": str(program.checkout)},
+        )  # fmt: skip
+        early, late, each = out.stdout.split()
+    print(f"\nThe daemon's pass, {polls:,} times back to back at {size:,} interviews:"
+          f" RSS {early} MiB after 10, {late} MiB after {polls:,};"
+          f" {float(each) * 1000:.0f} ms a pass")  # fmt: skip
+
+
+def due_latency(program: Program) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder))
+        due = now_utc() + timedelta(seconds=5)
+        write_schedule(ws, 1, due - timedelta(hours=2), people=1)
+        daemon = subprocess.Popen(
+            [program.python, "-m", "followup_mailer", "--config", str(ws.config), "run"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        drafts = ws.maildir / "Drafts" / "new"
+        try:
+            while not (drafts.is_dir() and any(drafts.iterdir())):
+                if time.time() > due.timestamp() + 120:
+                    raise RuntimeError("the daemon made no draft within 2 minutes of its due time")
+                time.sleep(0.02)
+            late = time.time() - due.timestamp()
+        finally:
+            daemon.terminate()
+            daemon.wait()
+    print(f"\nDue to draft with a 60 s poll: the draft appeared {late:.2f} s after its due time")
+
+
+def gmail_polls(sizes: list[int]) -> None:
+    from benchgmail import gmail_poll_cost
+
+    print("\nGmail (local fake server, classic quota costs)")
+    print(f"{'threads':>8} {'idle poll':>22} {'idle wall':>10}")
+    for threads in sizes:
+        requests, units, seconds = gmail_poll_cost(threads)
+        print(f"{threads:>8,} {requests:>5} req {units:>5} units {seconds * 1000:>8.0f} ms")
+
+
+def profile(size: int) -> None:
+    from benchprofile import idle_pass_profile
+
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder))
+        sent_history(ws, [sys.executable, "-m", "followup_mailer"], size, now_utc())
+        profiler: cProfile.Profile = idle_pass_profile(ws)
+    profiler.dump_stats("bench-profile.prof")
+    print(f"\nProfile of an idle pass at {size:,} interviews written to bench-profile.prof:")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
 
 
 def main() -> None:
-    print("Gmail (local fake, classic quota costs)")
-    print(f"{'threads':>8} {'idle poll':>16} {'a day at 60s':>22} {'full check':>18}")
-    for threads in (10, 100, 1000):
-        requests, units, full_requests, full_units = gmail_poll_cost(threads)
-        print(
-            f"{threads:>8} {requests:>5} req {units:>4} units "
-            f"{requests * POLLS_PER_DAY:>7} req {units * POLLS_PER_DAY:>6} units "
-            f"{full_requests:>6} req {full_units:>5} units"
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        for count in (100, 1000):
-            seconds = planner_speed(Path(folder), count)
-            print(f"plan() over {count} panels of 3 (~{count * 6} steps): {seconds * 1000:.1f} ms")
-    with tempfile.TemporaryDirectory() as folder:
-        first, idle, peak = maildir_pass(Path(folder), 50)
-        print(
-            f"run --once, 50 interviews on a maildir: first pass {first:.2f} s (50 drafts), "
-            f"idle pass {idle:.2f} s, peak RSS {peak} MiB"
-        )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--polls", type=int, default=0)
+    args = parser.parse_args()
+    programs = [Program(ROOT, "this")]
+    if args.baseline:
+        programs.insert(0, Program(args.baseline.resolve(), "baseline"))
+    sizes, rounds = ([100, 1000], 3) if args.quick else ([100, 1000, 10000], 5)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores;"
+          f" Python {platform.python_version()}")  # fmt: skip
+    start_up(programs, rounds)
+    idle_passes(programs, sizes, rounds)
+    drafts_pass(programs[-1], 1000)
+    daemon_memory(programs[-1], sizes[-1], args.polls or (100 if args.quick else 1000))
+    due_latency(programs[-1])
+    gmail_polls([1000] if args.quick else [1000, 10000])
+    if args.profile:
+        profile(sizes[-1])
 
 
 if __name__ == "__main__":

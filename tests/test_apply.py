@@ -90,22 +90,18 @@ def test_a_send_whose_outcome_is_unknown_is_never_sent_again(tmp_path: Path) -> 
     assert rig.state_of(KEY) == "in-doubt"
 
 
-def test_a_bad_thread_fails_that_nudge_alone_before_any_intent(rig: Rig) -> None:
+def test_a_bad_thread_fails_that_interview_alone_before_any_intent(rig: Rig) -> None:
     bad = 'thread = "abc\\r\\nBcc: evil@example.com"'
     lee = (("Lee Park", "lee@initech.com"),)
     rig.schedule = interview_text(extra=bad) + interview_text("initech", people=lee)
-    rig.run()
-    for key in (KEY, "initech/thank_you/lee@initech.com"):
-        mailtools.approve_draft(rig.maildir, key, sent_at=rig.now)
-    rig.later(days=10)
     report = rig.run()
-    nudge = "acme/followup-1/dana@acme.com"
-    assert report.created["initech/followup-1/lee@initech.com"] == "drafted"
-    assert report.created[nudge].startswith("failed")
+    assert report.created["initech/thank_you/lee@initech.com"] == "drafted"
+    assert report.created[KEY].startswith("failed")
     with Store.open(rig.state) as store:
-        record = store.records()[nudge]
+        record = store.records()[KEY]
     assert record.phase is None and record.state is State.FAILED  # no intent was written
     assert "thread" in record.reason
+
 
 @pytest.mark.parametrize(
     ("error", "phase", "summary"),

@@ -79,14 +79,14 @@ def test_planned_rows_the_plan_dropped_are_forgotten_but_created_ones_stay(tmp_p
         rows = [(STEP, State.PLANNED, NOW, ""), (nudge, State.PLANNED, None, "")]
         assert store.save_states(rows, {}) == 2
         store.record_intent(STEP)
-        store.forget_uncreated(set(), store.records())
+        store.forget_uncreated(set(), store.snapshot(set()).states)
         assert list(store.records()) == [STEP.key]
 
 
 def test_saving_an_unchanged_plan_writes_nothing(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         store.save_states([(STEP, State.PLANNED, NOW, "")], {})
-        known = store.records()
+        known = store.snapshot({"acme"}).states
         wal = tmp_path / f"{DB_NAME}-wal"
         before = wal.stat().st_size, wal.stat().st_mtime_ns
         assert store.save_states([(STEP, State.PLANNED, NOW, "")], known) == 0

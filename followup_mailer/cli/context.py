@@ -44,9 +44,14 @@ class Session:
 
     def schedule(self) -> tuple[Interview, ...]:
         from followup_mailer.intake.schedule import load_schedule
+        from followup_mailer.intake.schedule_cache import CACHE_NAME
 
         settings = self.settings
-        return load_schedule(settings.schedule.path, default_tz=settings.account.timezone)
+        return load_schedule(
+            settings.schedule.path,
+            default_tz=settings.account.timezone,
+            cache=settings.state_dir / CACHE_NAME,
+        )
 
     def store(self) -> Store:
         from followup_mailer.store import Store

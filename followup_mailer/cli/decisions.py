@@ -88,9 +88,10 @@ def _interview(session: Session, interview_id: str) -> Interview:
 
 def _saved_plan(session: Session, store: Store) -> list[StepPlan]:
     """Plan with the new decision and store what changed, for `status`."""
-    known = store.records()
+    interviews = session.schedule()
+    known = store.snapshot({i.id for i in interviews}).states
     planned = current_plan(
-        settings=session.settings, interviews=session.schedule(), store=store, now=now_utc()
+        settings=session.settings, interviews=interviews, store=store, now=now_utc()
     )
     save_plan(store, planned, known=known)
     return planned

@@ -39,6 +39,7 @@ from followup_mailer.daemon.watch import ClockJump, FileStamp
 from followup_mailer.errors import AuthError, FollowupError, UserError
 from followup_mailer.intake.config import Settings, load_settings
 from followup_mailer.intake.schedule import load_schedule
+from followup_mailer.intake.schedule_cache import CACHE_NAME
 from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
 from followup_mailer.mailbox.guarded import Pulse
 from followup_mailer.model import Interview, State
@@ -283,7 +284,9 @@ class Daemon:
         path = self.settings.schedule.path
         self.stamps["schedule"] = FileStamp.of(path)
         try:
-            self.interviews = load_schedule(path, default_tz=self.settings.account.timezone)
+            cache = self.settings.state_dir / CACHE_NAME
+            zone = self.settings.account.timezone
+            self.interviews = load_schedule(path, default_tz=zone, cache=cache)
         except UserError as error:
             if initial:
                 raise

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from followup_mailer import timing
 from followup_mailer.errors import ConfigError
-from followup_mailer.intake import moments
+from followup_mailer.intake import moments, schedule_cache
 from followup_mailer.intake.validate import (
     BOOLEAN,
     DATETIME_OR_TEXT,
@@ -97,11 +97,22 @@ _INTERVIEW = {
 _TOP = {"interview": Field(TABLES, "", [], fix="start each interview with a line [[interview]]")}
 
 
-def load_schedule(path: Path, *, default_tz: ZoneInfo) -> tuple[Interview, ...]:
-    """Read and validate the schedule file; raise ConfigError listing every problem found."""
+def load_schedule(
+    path: Path, *, default_tz: ZoneInfo, cache: Path | None = None
+) -> tuple[Interview, ...]:
+    """Read and validate the schedule file; raise ConfigError listing every problem found.
+
+    With a cache file, an unchanged schedule is not parsed again (schedule_cache.py).
+    """
     fix = "run `followup-mailer init` to write an example, or set [schedule] path in config.toml"
     text = read_text(path, missing_fix=fix)
-    return parse_schedule(text, file=str(path), default_tz=default_tz)
+    key = schedule_cache.digest(text, default_tz.key) if cache else ""
+    if cache and (found := schedule_cache.load(cache, key)) is not None:
+        return found
+    interviews = parse_schedule(text, file=str(path), default_tz=default_tz)
+    if cache:
+        schedule_cache.save(cache, key, interviews)
+    return interviews
 
 
 def parse_schedule(text: str, *, file: str, default_tz: ZoneInfo) -> tuple[Interview, ...]:
@@ -124,7 +135,7 @@ def _toml(text: str, file: str) -> dict[str, Any]:
             raise
         try:
             return tomllib.loads(with_seconds)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             pass
         raise
 
@@ -274,9 +285,9 @@ def _person(values: Values, at: Place) -> Person:
 def _written(values: Values, key: str, read: Callable[[str], date], at: Place) -> date | None:
     """Return a date or datetime value, reading text in the forms the command line takes."""
     value = values.data.get(key)
-    if not isinstance(value, str):
-        return value if isinstance(value, date) else None
     try:
+        if not isinstance(value, str):
+            return moments.plausible(value) if isinstance(value, date) else None
         return read(value)
     except BadValue as error:
         at.bad(key, error.problem, error.fix)

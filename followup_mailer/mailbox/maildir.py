@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
@@ -62,6 +63,7 @@ from followup_mailer.model import KEY_HEADER, Placed
 DRAFTS, SENT, INBOX = "Drafts", "Sent", "INBOX"
 SEND_TIMEOUT = 60.0  # seconds a sendmail command may take before the outcome is unknown
 INDEX_NAME = "maildir-index.db"
+RACY = 2.0  # seconds: a folder changed this recently is listed again, whatever its stamp
 BEAT_EVERY = 100  # files read between two beats of the pace
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ class MaildirMailbox:
         self._outbox = Outbox((state or root / SENT / "tmp") / "outbox")
         self._own: frozenset[str] = frozenset()
         self._made = False
+        self._listings: dict[str, tuple[tuple[float, ...], set[str], set[str]]] = {}
 
     def cursor(self) -> str:
         """Return "": settlement reads the folders whole (they are indexed, so it is cheap)."""
@@ -142,7 +145,8 @@ class MaildirMailbox:
         if not key:
             return None
         for folder, sent in ((SENT, True), (INBOX, True), (DRAFTS, False)):
-            found = [e for e in self._scan(folder).values() if e.key == key]
+            present = self._present(folder, trashed=False)
+            found = [e for e in self._index.with_keys(folder, [key]) if e.name in present]
             if found:
                 return placed_of(found[0], sent=sent)
         kept = self._outbox.holding(key)
@@ -156,11 +160,12 @@ class MaildirMailbox:
     def thread_tail(self, thread_id: str) -> ThreadTail | None:
         """Return the latest message in the thread that is ours or a human's, for a reply."""
         wanted = first_id(thread_id)
+        present = {folder: self._present(folder) for folder in (SENT, INBOX)}
         members = [
             entry
-            for folder in (SENT, INBOX)
-            for entry in self._scan(folder).values()
-            if wanted == entry.message_id or wanted in entry.references
+            for entry in self._index.in_thread(wanted)
+            if entry.name in present.get(entry.folder, ())
+            and (wanted == entry.message_id or wanted in entry.references)
         ]
         eligible = [e for e in members if e.folder == SENT or from_a_person(e)]
         if not eligible:
@@ -171,26 +176,25 @@ class MaildirMailbox:
     def poll(self, watch: Watch) -> Poll:
         """Report approvals, declines, and the messages that arrived since the last poll."""
         self._own = frozenset(watch.own)
-        waiting = self._scan(DRAFTS, skip_trashed=True)  # before Sent: see the module docstring
-        sent, inbox = self._scan(SENT), self._scan(INBOX)
-        by_key = {entry.key: entry for entry in sent.values() if entry.key}
-        wanted = {**dict.fromkeys(watch.declined, ""), **watch.drafts}
-        approved = {k: placed_of(by_key[k], sent=True) for k in wanted if k in by_key}
-        drafts = {e.key for e in waiting.values()} | set(waiting)
+        drafts = self._present(DRAFTS, trashed=False)  # before Sent: see the module docstring
+        sent, inbox = self._present(SENT), self._present(INBOX)
+        wanted = set(watch.drafts) | set(watch.declined)
+        by_key = {e.key: e for e in self._index.with_keys(SENT, wanted) if e.name in sent}
+        approved = {key: placed_of(entry, sent=True) for key, entry in by_key.items()}
+        waiting = {e.key for e in self._index.with_keys(DRAFTS, watch.drafts) if e.name in drafts}
         declined = tuple(
             key
             for key, draft_id in watch.drafts.items()
-            if key not in by_key and key not in drafts and draft_id not in drafts
+            if key not in by_key and key not in waiting and draft_id not in drafts
         )
         since = self._index.reported()
-        ours = {entry.message_id for entry in by_key.values()} | {
-            first_id(t) for t in watch.threads
-        }
-        arrived = [inbox_seen(e, watch, ours) for e in inbox.values() if e.number > since]
-        written = [own_seen(e, watch) for e in sent.values() if e.number > since]
-        last = max((e.number for e in (*sent.values(), *inbox.values())), default=since)
-        seen = tuple(s for s in (*arrived, *written) if s is not None)
-        return Poll(approved=approved, declined=declined, seen=seen, cursor=str(last))
+        arrived = [e for e in self._index.after(INBOX, since) if e.name in inbox]
+        written = [e for e in self._index.after(SENT, since) if e.name in sent]
+        ours = self._ours(arrived) | {first_id(t) for t in watch.threads}
+        seen = [inbox_seen(e, watch, ours) for e in arrived]
+        seen += [own_seen(e, watch) for e in written]
+        cursor = str(self._index.last_number())
+        return Poll(approved, declined, tuple(s for s in seen if s is not None), cursor)
 
     def acknowledge(self, cursor: str) -> None:
         """Remember that the findings up to this poll are recorded."""
@@ -199,25 +203,42 @@ class MaildirMailbox:
 
     # --- folders ---------------------------------------------------------------------------
 
-    def _scan(self, folder: str, *, skip_trashed: bool = False) -> dict[str, Entry]:
-        """Return a folder's entries by unique name, reading only the files not read before."""
+    def _ours(self, arrived: list[Entry]) -> set[str]:
+        """Return the Message-IDs of our sent mail that these messages refer to."""
+        referred = {ref for entry in arrived for ref in entry.references}
+        return self._index.our_message_ids(SENT, referred)
+
+    def _present(self, folder: str, *, trashed: bool = True) -> set[str]:
+        """Return the unique names of a folder's files, reading the files not read before.
+
+        A folder is listed again only when its new/ or cur/ changed since the last listing
+        (and not in the same moment as it: a coarse clock must not hide a change).
+        """
         base = self._folder(folder)
+        stamp = _stamp(base)
+        cached = self._listings.get(folder)
+        if cached is None or cached[0] != stamp or time.time() - stamp[-1] < RACY:
+            cached = (stamp, *self._refresh(folder, base))
+            self._listings[folder] = cached
+        _, present, marked = cached
+        return present if trashed else present - marked
+
+    def _refresh(self, folder: str, base: Path) -> tuple[set[str], set[str]]:
+        """List a folder, read its new files once, forget its gone ones; return names, trashed."""
         try:
             listing = list_folder(base)
         except OSError as error:
             raise MailboxError(f"cannot read the maildir folder {base}: {error}") from error
-        known = self._index.entries(folder)
+        known = self._index.names(folder)
         fresh = []
         for count, listed in enumerate(f for f in listing if f.unique not in known):
             if count % BEAT_EVERY == 0:
                 self._pace.beat()
             fresh.append(read_entry(folder, listed.unique, listed.path, own=self._own))
-        known |= self._index.add(fresh)
+        self._index.add(fresh)
         present = {f.unique for f in listing}
-        self._index.forget(folder, set(known) - present)
-        if skip_trashed:
-            present -= {f.unique for f in listing if f.trashed}
-        return {name: entry for name, entry in known.items() if name in present}
+        self._index.forget(folder, known - present)
+        return present, {f.unique for f in listing if f.trashed}
 
     def _add(self, folder: str, data: bytes) -> str:
         """Store a message in a folder's new/ atomically (tmp/, then a rename); return its name."""
@@ -254,3 +275,18 @@ class MaildirMailbox:
                 raise MailboxError(f"cannot create the folders in {self._root}: {error}") from error
             self._made = True
         return self._root / name
+
+
+def _stamp(base: Path) -> tuple[float, ...]:
+    """Return what changes when a file enters, leaves or is renamed in new/ or cur/."""
+    try:
+        new, cur = (base / "new").stat(), (base / "cur").stat()
+    except OSError:
+        return (0.0,)
+    return (
+        new.st_ino,
+        new.st_mtime_ns,
+        cur.st_ino,
+        cur.st_mtime_ns,
+        max(new.st_mtime, cur.st_mtime),
+    )

@@ -33,8 +33,12 @@ class Listed:
     """A message file found in a folder's new/ or cur/."""
 
     unique: str  # the part of the name mail clients keep when they change flags
-    path: Path
+    where: str  # its path (text: a folder may hold tens of thousands)
     flags: str  # "S" (seen), "T" (trashed), ...
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
     @property
     def trashed(self) -> bool:
@@ -53,12 +57,14 @@ def list_folder(base: Path) -> list[Listed]:
             if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
                 continue  # dot files are clients' own; links and special files are not mail
             unique, _, info = entry.name.partition(COLON)
-            found.append(Listed(safe_name(unique), Path(entry.path), info.partition(",")[2]))
+            found.append(Listed(safe_name(unique), entry.path, info.partition(",")[2]))
     return found
 
 
 def safe_name(raw: str) -> str:
     """Return a file name as text any store can hold: undecodable bytes and controls escaped."""
+    if raw.isascii() and raw.isprintable():
+        return raw  # nearly every name
     data = os.fsencode(raw)
     text = data.decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)

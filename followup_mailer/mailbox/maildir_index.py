@@ -26,7 +26,7 @@ from pathlib import Path
 from followup_mailer.mailbox.classify import Classified
 from followup_mailer.model import Kind
 
-VERSION = 1  # a cache from another version is dropped and rebuilt
+VERSION = 2  # a cache from another version is dropped and rebuilt
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     number      INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -42,8 +42,11 @@ CREATE TABLE IF NOT EXISTS files (
     verdict     TEXT,
     UNIQUE (folder, name)
 );
+CREATE INDEX IF NOT EXISTS files_key ON files (key) WHERE key != '';
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_COLUMNS = "number, folder, name, key, message_id, refs, subject, sender, recipients, date, verdict"
+_CHUNK = 500  # values bound in one query (SQLite allows at least 999)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,10 @@ class Index:
     """The entries of every folder, in a SQLite file (or in memory when path is None)."""
 
     def __init__(self, path: Path | None) -> None:
-        self._db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        # one daemon thread at a time uses it, but not always the thread that opened it
+        self._db = sqlite3.connect(
+            str(path) if path else ":memory:", isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA busy_timeout=10000")
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
         if found != VERSION:
@@ -88,18 +94,63 @@ class Index:
     def close(self) -> None:
         self._db.close()
 
-    def entries(self, folder: str) -> dict[str, Entry]:
-        """Return the entries of a folder, by unique name."""
+    def names(self, folder: str) -> set[str]:
+        """Return the unique names of the files of a folder read so far (no decoding: cheap)."""
+        rows = self._db.execute("SELECT name FROM files WHERE folder = ?", (folder,))
+        return {name for (name,) in rows}
+
+    def entries(self, folder: str) -> list[Entry]:
+        """Return every entry of a folder, oldest first."""
+        return self._select("folder = ?", (folder,))
+
+    def with_keys(self, folder: str, keys: Iterable[str]) -> list[Entry]:
+        """Return the entries of a folder carrying one of these keys."""
+        wanted, found = sorted(set(keys)), []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found += self._select(f"folder = ? AND key IN ({marks})", (folder, *chunk))
+        return found
+
+    def after(self, folder: str, number: int) -> list[Entry]:
+        """Return the entries of a folder first read after entry `number`."""
+        return self._select("folder = ? AND number > ?", (folder, number))
+
+    def in_thread(self, message_id: str) -> list[Entry]:
+        """Return the entries that are a thread's first message or refer to it."""
+        pattern = "%" + json.dumps(message_id) + "%"
+        return self._select("message_id = ? OR refs LIKE ?", (message_id, pattern))
+
+    def our_message_ids(self, folder: str, ids: Iterable[str]) -> set[str]:
+        """Return which of these Message-IDs are of messages of ours (carrying a key) in folder."""
+        wanted, found = sorted(set(ids)), set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT message_id FROM files WHERE folder = ? AND key != ''"
+                f" AND message_id IN ({marks})",
+                (folder, *chunk),
+            )
+            found |= {message_id for (message_id,) in rows}
+        return found
+
+    def last_number(self) -> int:
+        row = self._db.execute("SELECT MAX(number) FROM files").fetchone()
+        return int(row[0] or 0)
+
+    def _select(self, where: str, parameters: tuple[object, ...]) -> list[Entry]:
         rows = self._db.execute(
-            "SELECT number, folder, name, key, message_id, refs, subject, sender, recipients,"
-            " date, verdict FROM files WHERE folder = ? ORDER BY number",
-            (folder,),
+            f"SELECT {_COLUMNS} FROM files WHERE {where} ORDER BY number", parameters
         )
-        return {row[2]: _entry(row) for row in rows}
+        return [_entry(row) for row in rows]
 
     def add(self, entries: Iterable[Entry]) -> dict[str, Entry]:
         """Store new entries (one transaction); return them numbered, by unique name."""
         added: dict[str, Entry] = {}
+        entries = list(entries)
+        if not entries:
+            return added
         with self._transaction():
             for entry in entries:
                 cursor = self._db.execute(

@@ -12,17 +12,36 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from followup_mailer.model import Hold, Outcome, Phase, Placed, Record, Seen, State
-from followup_mailer.store.rows import SEEN_COLUMNS, iso, record_of, seen_of, seen_values, time_of
+from followup_mailer.store.rows import (
+    SEEN_COLUMNS,
+    STEP_COLUMNS,
+    iso,
+    record_of,
+    seen_of,
+    seen_values,
+    time_of,
+)
 from followup_mailer.store.schema import connect, storage_faults
 
 DECLINED = "you deleted the draft without sending it"
 # what the planner's view of a step is, as `save_states` stores it
 StateRow = tuple[Record, State, datetime | None, str]
+# a step's stored view, as text: state, due (UTC ISO 8601), reason, and whether it was created
+StateView = tuple[str, str | None, str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The ledger as a pass needs it, read in one query."""
+
+    records: dict[str, Record]  # created steps, and every step of unscheduled interviews
+    states: dict[str, StateView]  # every step's stored view, to write only what changed
 
 
 class Store:
@@ -66,12 +85,26 @@ class Store:
 
     def records(self) -> dict[str, Record]:
         """Return every step the ledger knows, by key."""
-        rows = self._rows("SELECT * FROM steps ORDER BY interview, key")
-        return {row["key"]: record_of(row) for row in rows}
+        with storage_faults(self.path):
+            cursor = self._db.cursor()
+            cursor.row_factory = None  # plain tuples: this runs over every step, every pass
+            rows = cursor.execute(f"SELECT {STEP_COLUMNS} FROM steps").fetchall()
+        return {row[0]: record_of(row) for row in rows}
+
+    def snapshot(self, scheduled: Collection[str]) -> Snapshot:
+        """Read the steps once: full records where the planner needs them, views of the rest."""
+        with storage_faults(self.path):
+            cursor = self._db.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(f"SELECT {STEP_COLUMNS} FROM steps").fetchall()
+        scheduled = set(scheduled)
+        records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
+        states = {r[0]: (r[5], r[6], r[13], r[4] is not None) for r in rows}
+        return Snapshot(records, states)
 
     def record(self, key: str) -> Record | None:
-        rows = self._rows("SELECT * FROM steps WHERE key = ?", (key,))
-        return record_of(rows[0]) if rows else None
+        rows = self._rows(f"SELECT {STEP_COLUMNS} FROM steps WHERE key = ?", (key,))
+        return record_of(tuple(rows[0])) if rows else None
 
     def record_intent(self, record: Record) -> bool:
         """Record that a step is about to be created; False if it already was."""
@@ -139,13 +172,13 @@ class Store:
                     "UPDATE steps SET reminded_at = ? WHERE key = ?", [(iso(at), k) for k in keys]
                 )
 
-    def save_states(self, rows: Iterable[StateRow], known: Mapping[str, Record]) -> int:
+    def save_states(self, rows: Iterable[StateRow], known: Mapping[str, StateView]) -> int:
         """Store the planner's view of the steps whose view changed; return how many changed.
 
         `known` is what the ledger held when the pass read it, so an idle pass compares in
         memory and writes nothing.
         """
-        changed = [row for row in rows if _changed(row, known.get(row[0].key))]
+        changed = [row for row in rows if changed_view(row, known.get(row[0].key))]
         if changed:
             with self.transaction() as db:
                 db.executemany(
@@ -159,9 +192,9 @@ class Store:
                 )
         return len(changed)
 
-    def forget_uncreated(self, keep: set[str], known: Mapping[str, Record]) -> None:
+    def forget_uncreated(self, keep: set[str], known: Mapping[str, StateView]) -> None:
         """Drop planned-only rows that the plan no longer has (e.g. fewer nudges configured)."""
-        gone = [key for key, r in known.items() if not r.created and key not in keep]
+        gone = [key for key, view in known.items() if not view[3] and key not in keep]
         if gone:
             with self.transaction() as db:
                 db.executemany(
@@ -259,6 +292,7 @@ class Store:
             )
 
 
-def _changed(row: StateRow, known: Record | None) -> bool:
+def changed_view(row: StateRow, known: StateView | None) -> bool:
+    """Tell whether the planner's view of a step differs from the one stored."""
     _, state, due, reason = row
-    return known is None or (known.state, known.due, known.reason) != (state, due, reason)
+    return known is None or known[:3] != (state.value, iso(due), reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from followup_mailer.model import Kind, Phase, Record, Seen, State
@@ -15,36 +15,39 @@ SEEN_COLUMNS = (
 )
 
 
+STEP_COLUMNS = (
+    "key, interview, step, recipient, phase, state, due, intent_at, sent_at, thread_id, draft_id,"
+    " message_id, subject, reason, warnings, cursor, mode, reminded_at"
+)
+_PHASES = {phase.value: phase for phase in Phase}
+_STATES = {state.value: state for state in State}
+
+
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """Write a time as ISO 8601 in UTC, so equal instants are equal text."""
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def time_of(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def record_of(row: sqlite3.Row) -> Record:
-    """Build a Record from a row of `steps`."""
+def record_of(row: tuple[Any, ...]) -> Record:
+    """Build a Record from a row of `steps` read as STEP_COLUMNS (the hot path of a pass)."""
+    (key, interview, step, recipient, phase, state, due, intent_at, sent_at, thread_id,
+     draft_id, message_id, subject, reason, warnings, cursor, mode, reminded_at) = row  # fmt: skip
     return Record(
-        key=row["key"],
-        interview=row["interview"],
-        step=row["step"],
-        recipient=row["recipient"],
-        phase=Phase(row["phase"]) if row["phase"] else None,
-        state=State(row["state"]),
-        due=time_of(row["due"]),
-        intent_at=time_of(row["intent_at"]),
-        sent_at=time_of(row["sent_at"]),
-        thread_id=row["thread_id"],
-        draft_id=row["draft_id"],
-        message_id=row["message_id"],
-        subject=row["subject"],
-        reason=row["reason"],
-        warnings=tuple(json.loads(row["warnings"])),
-        cursor=row["cursor"],
-        mode=row["mode"],
-        reminded_at=time_of(row["reminded_at"]),
-    )
+        key, interview, step, recipient,
+        _PHASES[phase] if phase else None,
+        _STATES[state],
+        datetime.fromisoformat(due) if due else None,
+        datetime.fromisoformat(intent_at) if intent_at else None,
+        datetime.fromisoformat(sent_at) if sent_at else None,
+        thread_id, draft_id, message_id, subject, reason,
+        tuple(json.loads(warnings)) if warnings != "[]" else (),
+        cursor, mode,
+        datetime.fromisoformat(reminded_at) if reminded_at else None,
+    )  # fmt: skip
 
 
 def seen_of(row: sqlite3.Row) -> Seen:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from followup_mailer.errors import UserError
+from followup_mailer.faults import faultpoint
 from followup_mailer.files import make_private, private_folder
 
 DB_NAME = "state.db"
@@ -158,6 +159,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
+                faultpoint("during_migration")
         except BaseException:
             db.execute("ROLLBACK")
             raise
