@@ -18,6 +18,7 @@ fits it, and names a topic the fit sentence can come back to (topics.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -49,6 +50,7 @@ _ACTIVITIES = lx.word_set(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a message reads each note several times; results are frozen
 def place(
     note: str, *, names: Sequence[str] = (), shared: bool = False
 ) -> Placed | Unplaced | None:

@@ -9,6 +9,7 @@ glued fragment ("you She asked", "?.") sits exactly where our words meet theirs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -57,13 +58,13 @@ def placed_forms(text: str, *, names: Iterable[str], shared: bool = False) -> li
 
 def masked(text: str, words: list[str]) -> str:
     """Replace every piece of the user's text with the mask."""
-    pattern = _pattern(words)
+    pattern = _pattern(tuple(words))
     return pattern.sub(MASK, straight(text)) if pattern else straight(text)
 
 
 def edges(text: str, words: list[str]) -> str:
     """Mask the user's text but keep the first and last word of each piece."""
-    pattern = _pattern(words)
+    pattern = _pattern(tuple(words))
     if pattern is None:
         return straight(text)
 
@@ -74,7 +75,8 @@ def edges(text: str, words: list[str]) -> str:
     return pattern.sub(keep_ends, straight(text))
 
 
-def _pattern(words: list[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=256)  # the lint masks the same words several times per message
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """Build one pattern matching any of the words as whole words, longest first."""
     if not words:
         return None

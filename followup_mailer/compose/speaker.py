@@ -72,6 +72,9 @@ def _names_to_you(phrase: Phrase, names: Sequence[str]) -> bool:
     return found
 
 
+_S = ("'s", "’s")  # a name's possessive ending
+
+
 def _matches(phrase: Phrase, k: int, parts: list[str]) -> bool:
     """Tell whether the words from k spell the name (the last may carry "'s")."""
     for i, part in enumerate(parts):
@@ -79,7 +82,7 @@ def _matches(phrase: Phrase, k: int, parts: list[str]) -> bool:
         if phrase.is_quoted(k + i):
             return False
         last = i == len(parts) - 1
-        if word != part and not (last and re.fullmatch(re.escape(part) + "['’]s", word)):
+        if word != part and not (last and word[: len(part)] == part and word[len(part) :] in _S):
             return False
     return True
 

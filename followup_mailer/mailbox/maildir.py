@@ -253,8 +253,11 @@ class MaildirMailbox:
         return self._index.add([entry])[unique]
 
     def _prepared(self, message: EmailMessage, thread_id: str) -> EmailMessage:
-        """Return a copy of message with what every stored copy needs: Message-ID, Date, thread."""
-        prepared = copy.deepcopy(message)
+        """Return the message with what every stored copy needs: Message-ID, Date, thread."""
+        needs_thread = thread_id and "References" not in message and "In-Reply-To" not in message
+        if "Message-ID" in message and "Date" in message and not needs_thread:
+            return message  # the usual case: composed messages carry all of it
+        prepared = copy.deepcopy(message)  # the caller's message stays as it was
         if "Message-ID" not in prepared:
             sender = str(prepared.get("From", "")).rpartition("@")[2].strip(" >")
             prepared["Message-ID"] = make_msgid(domain=sender or "followup-mailer.invalid")
