@@ -14,7 +14,7 @@ the call and records the outcome; `settle` looks for an orphaned intent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
@@ -33,6 +33,8 @@ from followup_mailer.mailbox.protocol import (
     Unconfigured,
 )
 from followup_mailer.model import (
+    KEY_HEADER,
+    REMINDER,
     THANK_YOU,
     Create,
     Interview,
@@ -202,10 +204,9 @@ def _call(
     now: datetime,
 ) -> Result:
     """Make the mailbox call an intent announced, and record its outcome."""
-    key, send = intent.key, intent.mode == "send"
-    make: Callable[..., Placed] = mailbox.send if send else mailbox.create_draft
+    key, send = intent.key, intent.mode in ("send", "note")
     try:
-        placed = make(message, thread_id=thread_id)
+        placed = _make(mailbox, intent.mode, message, thread_id)
     except OutcomeUnknown as error:
         store.record_phase(key, Phase.IN_DOUBT, f"outcome unknown, will look again: {error}")
         return Result("in doubt")
@@ -236,6 +237,28 @@ def _call(
         return Result("sent")
     store.record_placed(key, Phase.DRAFTED, placed, intent.reason)
     return Result("drafted")
+
+
+def note_to_self(
+    message: EmailMessage, *, store: Store, mailbox: Mailbox, own: str, now: datetime
+) -> Result:
+    """Deliver a reminder to the user's own mailbox once, announced in the ledger like a step."""
+    key = str(message[KEY_HEADER])
+    intent = Record(
+        key, "", REMINDER, own.lower(), intent_at=now, mode="note", subject=str(message["Subject"])
+    )
+    if not store.record_intent(intent):
+        return Result("already created")
+    return _call(mailbox, store, intent, message, "", now)
+
+
+def _make(mailbox: Mailbox, mode: str, message: EmailMessage, thread_id: str) -> Placed:
+    """Make the one mailbox call a mode calls for."""
+    if mode == "note":
+        return mailbox.note_to_self(message)
+    if mode == "send":
+        return mailbox.send(message, thread_id=thread_id)
+    return mailbox.create_draft(message, thread_id=thread_id)
 
 
 def settle(store: Store, record: Record, mailbox: Mailbox) -> str:

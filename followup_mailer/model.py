@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 THANK_YOU = "thank_you"
 REJECTION = "rejection"
 STAY_IN_TOUCH = "stay_in_touch"  # an optional draft weeks after a rejection or a silent cadence
+REMINDER = "reminder"  # a note to the user's own address; its record belongs to no interview
 FOLLOWUP_PREFIX = "followup-"
 
 KEY_HEADER = "X-Followup-Mailer-Key"

@@ -44,6 +44,7 @@ from followup_mailer.history import History, Index
 from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     REJECTION,
+    REMINDER,
     STAY_IN_TOUCH,
     THANK_YOU,
     Create,
@@ -70,7 +71,7 @@ def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
         planned.extend(_InterviewPlanner(interview, facts, index, now, settings).steps())
     scheduled = {i.id for i in facts.interviews}
     for record in facts.records.values():
-        if record.interview not in scheduled:
+        if record.interview not in scheduled and record.step != REMINDER:
             planned.append(_removed(record))
     return planned
 

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from followup_mailer import apply, desktop, reminders
 from followup_mailer.compose.message import Writer
+from followup_mailer.errors import FollowupError
 from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
@@ -107,6 +108,8 @@ def run_pass(
         final,
         ledger.records,
         store=store,
+        mailbox=mailbox,
+        writer=writer,
         drafted=drafted,
         now=now,
         show=show,
@@ -129,6 +132,8 @@ def remind(
     records: Mapping[str, Record],
     *,
     store: Store,
+    mailbox: Mailbox,
+    writer: Writer,
     drafted: set[str],
     now: datetime,
     show: Callable[[str, str], bool],
@@ -144,6 +149,31 @@ def remind(
     text = reminders.summary(waiting)
     if not (settings.reminders.desktop and show("Drafts waiting for you to send", text)):
         log.info("%s (press Send in your mail client)", text)
+    if settings.reminders.email:
+        _email_reminder(settings, waiting, store=store, mailbox=mailbox, writer=writer, now=now)
+
+
+def _email_reminder(
+    settings: Settings,
+    waiting: list[reminders.Waiting],
+    *,
+    store: Store,
+    mailbox: Mailbox,
+    writer: Writer,
+    now: datetime,
+) -> None:
+    """Send the user one note listing the drafts waiting (its own intent, like every step)."""
+    from followup_mailer.compose.reminder import compose_reminder
+
+    own = settings.account.email
+    key = reminders.reminder_key(own, now)
+    try:
+        message = compose_reminder(writer, items=reminders.listed(waiting), key=key, date=now)
+    except FollowupError as error:
+        log.warning("no reminder note: %s", error)
+        return
+    result = apply.note_to_self(message, store=store, mailbox=mailbox, own=own, now=now)
+    log.info("reminder note to %s: %s", own, result.summary)
 
 
 def _created(

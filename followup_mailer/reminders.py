@@ -15,8 +15,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from followup_mailer.compose.parts import Reminder
 from followup_mailer.intake.config import Settings
-from followup_mailer.model import THANK_YOU, Interview, Record, State, StepPlan
+from followup_mailer.model import REMINDER, THANK_YOU, Interview, Record, State, StepPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,28 @@ def worth_telling(
             if now >= window_opens and (last is None or last < window_opens):
                 news.append(draft.key)
     return news
+
+
+def reminder_key(own: str, now: datetime) -> str:
+    """Return the key of this pass's note to self (one a pass at most)."""
+    return f"{REMINDER}s/{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}/{own.lower()}"
+
+
+def listed(waiting: Iterable[Waiting]) -> list[Reminder]:
+    """Describe the drafts waiting as the note to self lists them."""
+    return [
+        Reminder(
+            interview=d.interview.id,
+            company=d.interview.company,
+            role=d.interview.role,
+            step=d.step,
+            to_name=d.to_name,
+            to_email=d.to_email,
+            send_by=d.send_by,
+            overdue=d.overdue,
+        )
+        for d in waiting
+    ]
 
 
 def summary(waiting: Iterable[Waiting]) -> str:

@@ -9,11 +9,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from followup_mailer.desktop import has_session
+from followup_mailer.model import Placed
 from tests.e2e import Workspace, ended_recently, interview_toml
 
 DANA = ("Dana Smith", "dana@acme.com")
@@ -101,3 +103,41 @@ def test_a_session_is_looked_for_on_the_bus() -> None:
     assert has_session({"DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"}) == (
         sys.platform.startswith("linux") or sys.platform == "darwin"
     )
+
+
+def test_the_note_to_self_lists_the_drafts_once_per_pass_with_news(tmp_path: Path) -> None:
+    from tests import mailtools
+    from tests.core import Rig
+
+    rig = Rig(tmp_path, overrides={"reminders": {"email": True, "desktop": False}})
+    rig.run()
+    [note] = mailtools.files(rig.maildir, "INBOX")
+    message = mailtools.read(note)
+    assert (message["From"], message["To"]) == (
+        "Alex Rivera <alex@example.com>",
+        "Alex Rivera <alex@example.com>",
+    )
+    assert str(message["X-Followup-Mailer-Key"]).startswith("reminders/")
+    assert "Dana Smith" in message.get_content()
+    rig.later(minutes=5)
+    rig.run()  # nothing new: no second note
+    assert len(mailtools.files(rig.maildir, "INBOX")) == 1
+    assert rig.run().new_messages == 0  # our own note is no message from the company
+
+
+def test_a_note_to_self_interrupted_after_delivery_is_not_sent_again(tmp_path: Path) -> None:
+    from tests import mailtools
+    from tests.core import Crash, Crashing, Rig
+
+    class DiesAfterTheNote(Crashing):
+        def note_to_self(self, message: EmailMessage) -> Placed:
+            self.inner.note_to_self(message)
+            raise Crash("note_to_self")
+
+    rig = Rig(tmp_path, overrides={"reminders": {"email": True, "desktop": False}})
+    with pytest.raises(Crash):
+        rig.run(DiesAfterTheNote(rig.mailbox(), at="nothing"))
+    rig.later(minutes=1)
+    report = rig.run()
+    assert list(report.settled.values()) == ["found sent"]
+    assert len(mailtools.files(rig.maildir, "INBOX")) == 1

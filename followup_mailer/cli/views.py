@@ -19,7 +19,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from followup_mailer.cli.times import iso_utc, place, their_clock, when, zone_name
-from followup_mailer.model import Interview, Record, State, StepPlan
+from followup_mailer.model import REMINDER, Interview, Record, State, StepPlan
 
 T = TypeVar("T")
 Zones = Mapping[str, ZoneInfo | None]  # interview id -> the interviewers' zone, when set
@@ -104,6 +104,7 @@ def ledger_rows(records: Mapping[str, Record]) -> list[Row]:
     return [
         _row(r.interview, r.step, r.recipient, r.state, r.due, r.reason, r, None)
         for r in records.values()
+        if r.step != REMINDER  # a note to self belongs to no interview
     ]
 
 
