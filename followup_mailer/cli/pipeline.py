@@ -12,7 +12,9 @@ from followup_mailer.cli.context import Session, now_utc, pass_session
 from followup_mailer.cli.output import detail, out, say, warn
 from followup_mailer.cli.params import DATETIME, in_zone
 from followup_mailer.errors import UserError
-from followup_mailer.reconcile import current_plan
+from followup_mailer.notices import Notice, notices
+from followup_mailer.plan import plan
+from followup_mailer.reconcile import current_plan, facts_of
 
 
 @click.command("plan")
@@ -46,14 +48,15 @@ def plan_command(session: Session, at: datetime | None, as_json: bool) -> None:
 def status(session: Session, as_json: bool) -> None:
     """Show each interview, recipient and step with its state and times."""
     settings = session.settings
+    hints: list[Notice] = []
     with session.store() as store:
         records = store.records()
         try:
             interviews = session.schedule()
-            planned = current_plan(
-                settings=settings, interviews=interviews, store=store, now=now_utc()
-            )
+            facts = facts_of(store, interviews)
+            planned = plan(facts, now_utc(), settings)
             items = views.rows(planned, records, views.zones_of(interviews))
+            hints = notices(facts, now_utc())
         except UserError as error:
             # the ledger still knows what happened; say the file is broken
             warn(f"{error}; showing the last recorded state")
@@ -64,5 +67,7 @@ def status(session: Session, as_json: bool) -> None:
         click.echo(json.dumps([row.as_json() for row in items], indent=2))
     elif items:
         out.print(views.status_table(items, settings.account.timezone, now_utc()))
+        for hint in hints:
+            say(f"{hint.interview}: {hint.text}")
     else:
         say("Nothing yet: add interviews to the schedule, then `followup-mailer run`.")
