@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 from rich.table import Table
+from rich.text import Text
 
 from followup_mailer.compose.lint import Finding, LintLimits, lint_panel
 from followup_mailer.compose.message import (
@@ -61,16 +64,34 @@ def check_messages(
     now: datetime,
 ) -> CheckReport:
     """Render and lint every message the plan still holds."""
-    report = CheckReport(problems=check_templates(writer.templates_dir, writer, now))
+    problems = delivery_problems(settings) + check_templates(writer.templates_dir, writer, now)
+    report = CheckReport(problems=problems)
     planned = current_plan(settings=settings, interviews=interviews, store=store, now=now)
     records = store.records()
+    by_interview: dict[str, list[StepPlan]] = {}
+    for step in planned:
+        by_interview.setdefault(step.interview, []).append(step)
     for interview in interviews:
-        steps = [p for p in planned if p.interview == interview.id]
+        steps = by_interview.get(interview.id, [])
         rendered = _render_all(steps, interview, writer, records, now, report)
         _lint_panel(steps, rendered, interview, report, writer.limits)
     report.problems = list(dict.fromkeys(report.problems))  # a broken template fails each step
     report.findings = _once_per_note(report.findings)
     return report
+
+
+def delivery_problems(settings: Settings) -> list[Problem]:
+    """Check what delivering will need: a sendmail command that exists and runs (send mode)."""
+    delivery = settings.delivery
+    if delivery.backend != "maildir" or delivery.mode != "send":
+        return []
+    command = delivery.sendmail[0] if delivery.sendmail else ""
+    found = shutil.which(command) if command else None
+    if found and os.access(found, os.X_OK):
+        return []
+    what = f"{command!r} is not a program that can be run" if command else "is empty"
+    fix = 'give the full path of a sendmail-compatible program, e.g. "/usr/sbin/sendmail -t -i"'
+    return [Problem(str(settings.path), what, key="delivery.sendmail", fix=fix)]
 
 
 def _once_per_note(findings: list[tuple[StepPlan, Finding]]) -> list[tuple[StepPlan, Finding]]:
@@ -177,6 +198,10 @@ def check_templates(
         except jinja2.TemplateSyntaxError as error:
             where = error.filename or name
             problems.append(Problem(where, error.message or "", error.lineno))
+        except RecursionError:  # the parser recurses once per bracket or block
+            fix = "nest brackets and blocks a few levels deep at most"
+            where = str(templates_dir / name) if templates_dir else name
+            problems.append(Problem(where, "is nested too deeply to read", None, "", fix))
     if writer is not None and user_templates(templates_dir):
         problems += _trial_renders(writer, now or datetime.now(UTC))
     return list(dict.fromkeys(problems))  # a template refused here fails its trial render too
@@ -229,9 +254,9 @@ def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:
     for column in ("Interview", "Step", "To", "Rule", "Why", "Found"):
         table.add_column(column, overflow="fold")
     for step, finding in findings:
-        table.add_row(
-            step.interview, step.step, step.to, finding.rule, finding.explanation, finding.text
-        )
+        cells = (step.interview, step.step, step.to, finding.rule, finding.explanation)
+        # user text, never read as markup
+        table.add_row(*(Text(cell) for cell in (*cells, finding.text)))
     return table
 
 

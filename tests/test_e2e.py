@@ -273,3 +273,25 @@ def test_preview_of_a_nudge_replies_to_the_message_sent(ws: Workspace) -> None:
 def test_preview_of_an_unknown_interview_names_the_known_ones(ws: Workspace) -> None:
     missing = ws.run("preview", "nope", check=False)
     assert missing.returncode == 1 and "acme" in missing.stderr
+
+
+def test_check_refuses_a_sendmail_that_cannot_run_and_a_fix_retries_the_step(
+    ws: Workspace,
+) -> None:
+    ws.write_config(delivery={"mode": "send", "sendmail": "/no/such/sendmail -t -i"})
+    ws.write_schedule(interview_toml("acme", end=ended_recently(), people=[DANA]))
+    checked = ws.run("check", check=False)
+    assert checked.returncode == 1
+    assert "delivery.sendmail" in checked.stderr and "/no/such/sendmail" in checked.stderr
+    ws.run("run", "--once")
+    step = ws.step(DANA_KEY)
+    assert step["state"] == "failed" and "fix [delivery] sendmail" in step["reason"]
+    outbox = ws.root / "outbox"
+    script = ws.root / "sendmail"
+    script.write_text(f'#!/bin/sh\ncat >> "{outbox}"\n')
+    script.chmod(0o755)
+    ws.write_config(delivery={"mode": "send", "sendmail": f"{script} -t -i"})
+    assert ws.run("check").returncode == 0
+    ws.run("run", "--once")
+    assert ws.step(DANA_KEY)["state"] == "sent"
+    assert outbox.read_text().count(f"X-Followup-Mailer-Key: {DANA_KEY}") == 1
