@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import mailtools
-from tests.e2e import Workspace, interview_toml, ended_recently
+from tests.e2e import Workspace, ended_recently, interview_toml
 
 DANA = ("Dana Smith", "dana@acme.com")
 PRIYA = ("Priya Natarajan", "priya@globex.com")
