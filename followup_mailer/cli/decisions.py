@@ -12,6 +12,7 @@ import click
 
 from followup_mailer.cli.context import Session, now_utc, pass_session
 from followup_mailer.cli.output import say
+from followup_mailer.cli.params import DATE
 from followup_mailer.errors import UserError
 from followup_mailer.model import Hold, Interview, Outcome, StepPlan
 from followup_mailer.reconcile import current_plan, save_plan
@@ -42,22 +43,22 @@ def outcome(session: Session, interview_id: str, value: str) -> None:
 @click.argument("interview_id", metavar="ID")
 @click.option(
     "--until",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Resume by itself on this day (YYYY-MM-DD) [default: until `resume`].",
+    type=DATE,
+    help="Resume by itself on this day, e.g. 2027-01-05 [default: until `resume`].",
 )
 @pass_session
-def hold(session: Session, interview_id: str, until: datetime | None) -> None:
+def hold(session: Session, interview_id: str, until: date | None) -> None:
     """Put an interview on hold: nothing is created for it until then (replies still count).
 
     For "they asked me to wait until January": `followup-mailer hold acme --until 2027-01-05`.
     """
     interview = _interview(session, interview_id)
     zone = interview.timezone or session.settings.account.timezone
-    moment = localize(datetime.combine(until.date(), time(0)), zone) if until else None
+    moment = localize(datetime.combine(until, time(0)), zone) if until else None
     with session.locked(), session.store() as store:
         store.set_hold(interview.id, Hold(moment), now_utc())
         planned = _saved_plan(session, store)
-    when = f"until {_day(until.date())}" if until else "until you run `followup-mailer resume`"
+    when = f"until {_day(until)}" if until else "until you run `followup-mailer resume`"
     say(f"{interview.id}: on hold {when}")
     _show_steps(planned, interview.id)
 
