@@ -41,7 +41,6 @@ from datetime import UTC, datetime
 
 from followup_mailer.due import DRAFT, SEND, StepTimes
 from followup_mailer.history import History, Index
-from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     REJECTION,
     REMINDER,
@@ -61,6 +60,7 @@ from followup_mailer.model import (
     followup_step,
     updated,
 )
+from followup_mailer.settings import Settings
 
 
 def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
@@ -100,6 +100,8 @@ def _removed(record: Record) -> StepPlan:
     )
 
 
+OVERDUE = "overdue: send it now ("  # how status marks a thank-you draft past its mark
+_OVERDUE_END = "); "
 # the state a step the mailbox holds shows, before replies and bounces
 _SHOWN = {
     Phase.INTENT: State.IN_DOUBT,
@@ -199,12 +201,15 @@ class _InterviewPlanner:
 
     def _overdue(self, reason: str) -> str:
         """Say so when a thank-you draft is still unsent past its thank_you_by mark."""
-        mark = self.times.thank_you_mark()
-        if self.now < mark:
+        # the ledger keeps the reason last shown: take an earlier "overdue" off before adding it
+        reason = reason.split(_OVERDUE_END, 1)[1] if _OVERDUE_END in reason else reason
+        if reason.startswith(OVERDUE):
+            reason = ""
+        if self.now < self.times.thank_you_mark():
             return reason
         span = self.settings.cadence.thank_you_by.total_seconds() / 3600
-        overdue = f"overdue: send it now (the {span:g}-hour mark after the interview has passed)"
-        return f"{overdue}; {reason}" if reason else overdue
+        overdue = f"{OVERDUE}the {span:g}-hour mark after the interview has passed)"
+        return f"{overdue}{_OVERDUE_END}{reason}" if reason else overdue
 
     # --- a step not created yet: the decision table -----------------------------------
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     Create,
     Facts,
@@ -28,6 +27,7 @@ from followup_mailer.model import (
     step_key,
 )
 from followup_mailer.plan import actions, plan, send_or_draft
+from followup_mailer.settings import Settings
 from tests.conftest import MakeSettings
 
 NY = ZoneInfo("America/New_York")
@@ -291,7 +291,7 @@ def test_a_message_before_the_first_thank_you_is_not_a_reply(cfg: Settings) -> N
 
 def test_an_auto_reply_is_not_a_reply_but_its_return_date_delays_the_nudge(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
-    back = datetime(2026, 12, 7, 0, 0, tzinfo=NY)  # a Monday: the nudge waits for Tuesday
+    back = date(2026, 12, 7)  # a Monday: the nudge waits for Tuesday
     away = reply(sent_at + timedelta(minutes=1), kind=Kind.AUTO, return_date=back)
     planned = plan(
         facts((interview(),), sent("thank_you", DANA, sent_at), seen=(away,)),
@@ -306,7 +306,7 @@ def test_an_auto_reply_is_not_a_reply_but_its_return_date_delays_the_nudge(cfg: 
 
 def test_a_colleagues_auto_reply_does_not_delay_the_nudge(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
-    back = datetime(2027, 1, 8, 0, 0, tzinfo=NY)
+    back = date(2027, 1, 8)
     away = reply(sent_at, sender="lee@acme.com", kind=Kind.AUTO, return_date=back)
     planned = plan(
         facts((interview(),), sent("thank_you", DANA, sent_at), seen=(away,)), sent_at, cfg
@@ -628,3 +628,13 @@ def test_plan_properties(cfg: Settings, history: tuple[Facts, datetime]) -> None
             if step.step.startswith("followup-"):
                 # nothing is planned after a reply or a non-pending outcome
                 assert not replied and interview_.outcome is Outcome.PENDING
+
+
+def test_the_overdue_mark_is_said_once_however_many_passes_saw_it(cfg: Settings) -> None:
+    late = record("thank_you", DANA, Phase.DRAFTED, draft_id="d1", reason="drafted: 30.0h late")
+    first = by_step(plan(facts((interview(),), late), END + timedelta(hours=30), cfg))
+    shown = first[("thank_you", "dana@acme.com")].reason
+    again = replace(late, reason=shown)  # what the ledger keeps after the pass
+    second = by_step(plan(facts((interview(),), again), END + timedelta(hours=31), cfg))
+    assert second[("thank_you", "dana@acme.com")].reason == shown
+    assert shown.count("overdue") == 1 and shown.endswith("drafted: 30.0h late")
