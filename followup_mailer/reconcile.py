@@ -25,12 +25,12 @@ from datetime import datetime
 from followup_mailer import apply, desktop, reminders
 from followup_mailer.compose.message import Writer
 from followup_mailer.errors import FollowupError
-from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
 from followup_mailer.plan import plan
+from followup_mailer.settings import Settings
 from followup_mailer.store import StateView, Store
-from followup_mailer.store.ledger import changed_view
+from followup_mailer.store.rows import changed_view
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def run_pass(
         mailbox=mailbox,
         records=ledger.records,
     )
-    if poll.approved or poll.declined:
+    if poll.approved or poll.declined or poll.restored:
         ledger = store.snapshot(scheduled)
     facts = Facts(interviews, ledger.records, store.seen(), store.outcomes(), store.holds())
     planned = plan(facts, now, settings)
@@ -226,6 +226,7 @@ def observe(
         declined=tuple(key for poll in polls for key in poll.declined),
         seen=tuple(seen for poll in polls for seen in poll.seen),
         cursor=polls[-1].cursor,
+        restored={key: placed for poll in polls for key, placed in poll.restored.items()},
     )
 
 
@@ -238,7 +239,7 @@ def _observe_once(
 ) -> Poll:
     """Poll once, record the findings, then let the mailbox move past them."""
     poll = mailbox.poll(watch_for(settings, interviews, records))
-    store.record_poll(poll.approved, poll.declined, poll.seen)
+    store.record_poll(poll.approved, poll.declined, poll.seen, poll.restored)
     for key in poll.approved:
         log.info("%s: you sent the draft", key)
     for key in poll.declined:

@@ -19,6 +19,7 @@ from google.auth.exceptions import RefreshError
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest
 
 from tests.fakegmail import COMPOSE, METADATA, FakeGmail, build_service, credentials_for
 
@@ -564,3 +565,107 @@ def test_a_connection_that_reports_the_drop_prevents_the_duplicate(gmail: FakeGm
 
     assert len(gmail.requests("drafts.create")) == 1
     assert len(gmail.drafts()) == 1  # the effect happened: the outcome is unknown, not failed
+
+
+# Batches (one round trip, each part a request of its own) and the per-user rate limit
+
+
+def batch_of(gmail: FakeGmail, requests: list[Any]) -> dict[str, tuple[Any, int | None]]:
+    """Execute requests in one batch on the fake's batch URI; return {id: (result, status)}."""
+    answers: dict[str, tuple[Any, int | None]] = {}
+
+    def answered(request_id: str, response: Any, error: HttpError | None) -> None:
+        answers[request_id] = (response, error.status_code if error else None)
+
+    # new_batch_http_request() would post to Google's batch URI whatever api_endpoint says
+    batch = BatchHttpRequest(callback=answered, batch_uri=f"{gmail.url}batch/gmail/v1")
+    for request in requests:
+        batch.add(request)
+    batch.execute()
+    return answers
+
+
+def test_a_batch_is_one_round_trip_and_each_part_is_answered_and_charged(
+    gmail: FakeGmail, service: Any
+) -> None:
+    sent = [gmail.user_sends_message(to="dana@acme.com", subject=f"Note {n}") for n in (1, 2)]
+    threads = service.users().threads()
+    parts = [threads.get(userId="me", id=gmail.message(i).thread_id) for i in sent]
+    parts.append(threads.get(userId="me", id="0123456789abcdef"))
+    parts.append(service.users().messages().list(userId="me", q="to:dana@acme.com"))
+    service.users().getProfile(userId="me").execute()  # signed in: no token request below
+    before, units = len(gmail.round_trips()), gmail.quota_used()
+
+    answers = batch_of(gmail, parts)
+
+    assert [answers[k][0]["id"] for k in ("1", "2")] == [gmail.message(i).thread_id for i in sent]
+    assert answers["3"] == (None, 404)
+    assert {m["id"] for m in answers["4"][0]["messages"]} == set(sent)
+    [outer] = gmail.round_trips()[before:]
+    assert (outer.method, outer.path, outer.status) == ("batch", "/batch/gmail/v1", 200)
+    inner = [r for r in gmail.requests() if r.batch is not None]
+    assert [(r.method, r.status, r.units) for r in inner] == [
+        ("threads.get", 200, 10),
+        ("threads.get", 200, 10),
+        ("threads.get", 404, 10),
+        ("messages.list", 200, 5),
+    ]
+    assert gmail.quota_used() - units == 35
+
+
+def test_faults_and_sign_in_apply_to_each_part_of_a_batch(gmail: FakeGmail, service: Any) -> None:
+    thread = gmail.message(gmail.user_sends_message(to="dana@acme.com", subject="Hi")).thread_id
+    gmail.fail("threads.get", 429, times=1)
+    threads = service.users().threads()
+    unsigned = threads.get(userId="me", id=thread)
+    unsigned.headers["authorization"] = "Bearer ya29.not-a-token"
+    unsigned.http = None  # signed with the batch's token only when Gmail refuses this one
+
+    answers = batch_of(gmail, [threads.get(userId="me", id=thread), unsigned])
+
+    assert [answers[k][1] for k in ("1", "2")] == [429, None]
+    # the client sends a part refused with 401 again, alone, after a refresh
+    assert [r.status for r in gmail.requests("threads.get")] == [429, 401, 200]
+    assert [r.method for r in gmail.round_trips()][-3:] == ["batch", "oauth.token", "batch"]
+
+
+def test_a_dropped_part_drops_the_whole_batch(gmail: FakeGmail) -> None:
+    thread = gmail.message(gmail.user_sends_message(to="dana@acme.com", subject="Hi")).thread_id
+    gmail.drop_connection("threads.get")
+    get = service_over(gmail, _OneShotHttp()).users().threads().get
+
+    with pytest.raises(ConnectionError):
+        batch_of(gmail, [get(userId="me", id=thread), get(userId="me", id=thread)])
+
+    assert [(r.method, r.status) for r in gmail.round_trips()][-1] == ("batch", None)
+    assert len(gmail.requests("threads.get")) == 1  # the parts after the dropped one never ran
+
+
+def test_a_batch_holds_at_most_100_requests(gmail: FakeGmail, service: Any) -> None:
+    profile = service.users().getProfile
+    with pytest.raises(HttpError) as caught:
+        batch_of(gmail, [profile(userId="me") for _ in range(101)])
+    assert caught.value.status_code == 400 and gmail.quota_used() == 0
+
+
+def test_the_rate_limit_is_off_unless_a_test_asks(gmail: FakeGmail, service: Any) -> None:
+    for _ in range(20):
+        service.users().drafts().list(userId="me").execute()
+    assert gmail.busiest_window(1.0) == 100
+
+    gmail.limit_rate(12, seconds=60)
+    service.users().drafts().list(userId="me").execute()
+    service.users().drafts().list(userId="me").execute()
+    with pytest.raises(HttpError) as caught:
+        service.users().drafts().list(userId="me").execute()
+
+    assert caught.value.status_code == 429
+    assert caught.value.error_details[0]["reason"] == "userRateLimitExceeded"
+    assert [r.units for r in gmail.requests("drafts.list")][-3:] == [5, 5, 0]  # refused: free
+    assert gmail.quota_used() == 110
+
+
+def test_the_rate_limit_counts_the_parts_of_a_batch(gmail: FakeGmail, service: Any) -> None:
+    gmail.limit_rate(12, seconds=60)
+    answers = batch_of(gmail, [service.users().drafts().list(userId="me") for _ in range(3)])
+    assert [answers[k][1] for k in ("1", "2", "3")] == [None, None, 429]

@@ -12,7 +12,7 @@ from pathlib import Path
 import httplib2  # type: ignore[import-untyped]  # ships no type information
 import pytest
 
-from followup_mailer.auth.tokens import token_store
+from followup_mailer.auth.stores import token_store
 from followup_mailer.backends import open_mailbox
 from followup_mailer.errors import AuthError
 from followup_mailer.mailbox.gmail import POSITION_NAME, GmailMailbox, Position, open_gmail

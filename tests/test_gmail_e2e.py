@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.auth.tokens import token_store
+from followup_mailer.auth.stores import token_store
 from followup_mailer.model import KEY_HEADER
-from tests.e2e import COMMAND, Workspace, interview_toml, ended_recently
+from tests.e2e import COMMAND, Workspace, ended_recently, interview_toml
 from tests.fakegmail import FakeGmail
+
+pytestmark = pytest.mark.slow  # the real command and daemon, as subprocesses
 
 ALEX = "alex@example.com"
 DANA = ("Dana Smith", "dana@acme.com")
@@ -218,3 +220,20 @@ def test_the_daemon_sees_the_approval_and_the_reply_then_stops_on_sigterm(
     assert "Traceback" not in stderr
     assert fake.refresh_token not in stderr and "ya29." not in stderr  # no secret in the log
     assert len(fake.requests("drafts.create")) == 1
+
+
+def test_a_refreshed_token_is_kept_so_the_next_run_signs_in_free(
+    ws: Workspace, fake: FakeGmail
+) -> None:
+    first = ws.run("-vvv", "run", "--once")
+    stored = token_store(kind="file", account=ALEX, state_dir=ws.root / "state").load()
+    assert stored is not None and len(fake.requests("oauth.token")) == 1
+
+    second = ws.run("-vvv", "run", "--once")
+
+    assert len(fake.requests("oauth.token")) == 1  # within the hour: no token request at all
+    assert stored["token"].startswith("ya29.") and stored["expiry"]
+    for run in (first, second):
+        assert stored["token"] not in run.stderr and fake.refresh_token not in run.stderr
+        assert "ya29." not in run.stderr and "Traceback" not in run.stderr
+    assert "DEBUG" in first.stderr  # -vvv did speak, secrets blanked out

@@ -16,9 +16,7 @@ date. A draft message deleted anywhere makes each watched draft checked
 (drafts.get): a draft gone with no SENT message carrying its key since the
 window began was declined.
 
-Full check (no position yet, or history expired): threads.get per tracked
-thread, drafts.get per watched draft, and a search for mail from the
-tracked people and domains.
+The full check (no position yet, or history expired) is gmail_full_check.py.
 """
 
 from __future__ import annotations
@@ -41,12 +39,10 @@ from followup_mailer.mailbox.classify import (
     classify,
     concerns,
     decoded,
-    message_date,
     needs_body,
     sender,
-    start_of_day,
 )
-from followup_mailer.mailbox.gmail_http import NotFound
+from followup_mailer.mailbox.gmail_errors import NotFound
 from followup_mailer.mailbox.protocol import Poll, Watch
 from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
 
@@ -138,7 +134,9 @@ class Sync:
         if fetched is None or fetched.labels & _IGNORED_LABELS:
             return
         self._cache[fetched.id] = fetched
-        if fetched.sent and fetched.key in self.watch.drafts:
+        # a draft sent after it vanished (Gmail's Schedule send) is still an approval
+        ours = fetched.key in self.watch.drafts or fetched.key in self.watch.declined
+        if fetched.sent and ours:
             self.approved[fetched.key] = fetched.placed()
         elif found := self._seen(fetched):
             self.seen.setdefault(found.mailbox_id, found)
@@ -207,20 +205,6 @@ def incremental(api: Api, watch: Watch, start: str) -> tuple[Poll, str]:
     return sync.poll(declined), end
 
 
-def full_check(api: Api, watch: Watch) -> Poll:
-    """Look at every tracked thread and watched draft, and search mail from tracked senders."""
-    sync = Sync(api, watch)
-    for thread_id in sorted(watch.threads):
-        thread = api.threads_get(thread_id)
-        for resource in thread.get("messages", ()) if thread else ():
-            sync.take(Fetched.of(resource))
-    declined = sync.settle_gone(since="")
-    for query in _sender_searches(watch):
-        for message_id in api.messages_list(query):
-            sync.take(sync.fetch(message_id))
-    return sync.poll(declined)
-
-
 def sent_keys(
     api: Api, since: str, recipients: Iterable[str], fetch: Callable[[str], Fetched | None]
 ) -> dict[str, Placed]:
@@ -275,13 +259,6 @@ def _draft_deleted(records: Iterable[Mapping[str, Any]]) -> bool:
     )
 
 
-def _sender_searches(watch: Watch) -> list[str]:
-    """Return a search per tracked domain, and per address outside those domains."""
-    domains = sorted(watch.domains)
-    loose = sorted(a for a in watch.addresses if a.partition("@")[2] not in watch.domains)
-    return [f"from:{who} newer_than:{SEARCH_DAYS}d" for who in domains + loose]
-
-
 def _watched(address: str, watch: Watch) -> bool:
     return address in watch.addresses or address.partition("@")[2] in watch.domains
 
@@ -294,7 +271,6 @@ def _recipients(fetched: Fetched) -> tuple[str, ...]:
 def _seen(fetched: Fetched, verdict: Classified) -> Seen:
     """Describe a message for the stop rules, dated when Gmail accepted it."""
     back = verdict.return_date
-    local = message_date(fetched.headers) or fetched.internal  # the sender's zone, for the day
     return Seen(
         mailbox_id=fetched.id,
         kind=verdict.kind,
@@ -306,7 +282,7 @@ def _seen(fetched: Fetched, verdict: Classified) -> Seen:
         subject=fetched.headers.get("subject", ""),
         bounced=verdict.bounced,
         returned=verdict.returned,
-        return_date=start_of_day(back, like=local) if back else None,
+        return_date=back,
         organizer=verdict.organizer,
     )
 

@@ -75,6 +75,11 @@ class Poll:
     declined: Collection[str] = ()  # keys whose draft vanished with nothing sent
     seen: tuple[Seen, ...] = ()  # replies, auto-replies, bounces, hand-written sends
     cursor: str = ""  # where the next poll starts, once these findings are recorded
+    # the mailbox has more to report at once (a long check, a chunk at a time): poll again
+    # before acting on what is known
+    more: bool = False
+    # keys taken for declined whose draft is back (a client that recalled it saved it again)
+    restored: Mapping[str, Placed] = field(default_factory=dict)
 
 
 class Mailbox(Protocol):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from .apierrors import ApiError
 from .client import build_service, credentials_for
+from .exchange import RequestRecord
 from .fake import DraftView, FakeGmail
+from .quota import RateLimit
 from .routes import CLASSIC_COSTS, COMPOSE, METADATA, MODIFY, NEW_COSTS, READONLY, SEND
-from .server import RequestRecord
 from .store import StoredMessage
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ApiError",
     "DraftView",
     "FakeGmail",
+    "RateLimit",
     "RequestRecord",
     "StoredMessage",
     "build_service",

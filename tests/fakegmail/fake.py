@@ -18,10 +18,12 @@ from types import TracebackType
 from . import letters
 from .apierrors import api_error
 from .auth import DEFAULT_SCOPES, TokenAuthority
+from .exchange import RequestRecord
 from .faults import Fault
 from .mime import header, reply_subject
+from .quota import RateLimit
 from .routes import CLASSIC_COSTS
-from .server import FakeHttpServer, RequestRecord, State
+from .server import FakeHttpServer, State
 from .store import Mailbox, StoredMessage
 
 
@@ -261,6 +263,11 @@ class FakeGmail:
         with self._state.lock:
             self._state.faults.clear()
 
+    def limit_rate(self, units: int, *, seconds: float = 60.0) -> None:
+        """Enforce Gmail's per-user rate limit: 429 past `units` in any `seconds` window."""
+        with self._state.lock:
+            self._state.meter.limit = RateLimit(units, seconds)
+
     def expire_history(self) -> None:
         """Expire all history: every start id older than the current one gives 404."""
         with self._state.lock:
@@ -314,6 +321,23 @@ class FakeGmail:
         """Return the requests received (for one method, or all), oldest first."""
         with self._state.lock:
             return [r for r in self._state.log if method is None or r.method == method]
+
+    def round_trips(self) -> list[RequestRecord]:
+        """Return the HTTP requests received (a batch once, not its parts), oldest first."""
+        with self._state.lock:
+            return [r for r in self._state.log if r.batch is None]
+
+    def busiest_window(self, seconds: float = 1.0) -> int:
+        """Return the most quota units charged within any `seconds` long window."""
+        charged = sorted((r.at, r.units) for r in self.requests() if r.units)
+        most, total, first = 0, 0, 0
+        for at, units in charged:
+            total += units
+            while charged[first][0] <= at - seconds:
+                total -= charged[first][1]
+                first += 1
+            most = max(most, total)
+        return most
 
     def _arm(self, method: str, fault: Fault, times: int) -> None:
         """Queue a fault under the lock."""

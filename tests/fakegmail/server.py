@@ -3,6 +3,8 @@
 Each request is logged, authenticated, charged its quota units, then run against the
 mailbox under one lock; an armed fault turns the answer into an error, a delay or a
 socket closed without a response. Delays sleep outside the lock, so other calls go on.
+A batch (POST /batch/gmail/v1) is answered part by part exactly so: each inner request
+is logged, authenticated, charged and faulted on its own, as Gmail counts them.
 """
 
 from __future__ import annotations
@@ -18,46 +20,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import routes
+from . import batch, routes
 from .api import Call, dispatch
-from .apierrors import ApiError, api_error
+from .apierrors import ApiError, api_error, bad_request
 from .auth import TokenAuthority
+from .exchange import Incoming, Outcome, RequestRecord, decode_body
 from .faults import Fault, FaultPlan
+from .quota import Meter
 from .store import Mailbox
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One request the fake received, and how it was answered."""
-
-    method: str  # Gmail method name ("drafts.create"), "oauth.token", or "unknown"
-    verb: str
-    path: str
-    query: dict[str, list[str]]
-    body: Any
-    at: float
-    status: int | None = None  # None: no response (still running, or the socket was dropped)
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """A parsed HTTP request."""
-
-    verb: str
-    path: str
-    query: dict[str, list[str]]
-    authorization: str | None
-    body: Any
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What to send back: a status, JSON body and headers, or nothing at all."""
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    dropped: bool = False
 
 
 @dataclass
@@ -72,6 +42,7 @@ class State:
     lock: threading.RLock = field(default_factory=threading.RLock)
     log: list[RequestRecord] = field(default_factory=list)
     quota: Counter[str] = field(default_factory=Counter)
+    meter: Meter = field(default_factory=Meter)
     stopping: threading.Event = field(default_factory=threading.Event)
 
 
@@ -87,14 +58,53 @@ def answer(state: State, request: Incoming) -> Outcome:
     try:
         with state.lock:
             access = state.authority.check(request.authorization, route)
-            state.quota[route.name] += state.costs.get(route.name, 0)
+            units = state.costs.get(route.name, 0)
+            state.meter.charge(units, at=state.clock())  # 429 when over an enforced rate
+            state.quota[route.name] += units
             fault = state.faults.take(route.name)
     except ApiError as error:
         return _error(error)
     now_ms = int(state.clock() * 1000)
     path_params = {k: unquote(v) for k, v in params.items()}
     call = Call(path_params, request.query, request.body, access, now_ms)
-    return _run(state, route.name, call, fault)
+    return replace(_run(state, route.name, call, fault), units=units)
+
+
+def answer_batch(state: State, request: Incoming, index: int) -> Outcome:
+    """Answer a batch: every part as a request of its own; a dropped part drops them all."""
+    try:
+        parts = batch.parse(request.raw, request.content_type)
+    except ValueError as error:
+        return _error(bad_request(str(error)))
+    if len(parts) > batch.LIMIT:
+        return _error(bad_request(f"A batch may hold at most {batch.LIMIT} requests"))
+    answers = []
+    for part in parts:
+        inner = batch.incoming(part)
+        at = _log(state, replace(_record(inner, state.clock()), batch=index))
+        outcome = answer(state, inner)
+        _settle(state, at, outcome)
+        if outcome.dropped:
+            return Outcome(0, dropped=True)
+        answers.append(
+            batch.PartAnswer(part.content_id, outcome.status, outcome.body, outcome.headers)
+        )
+    content_type, body = batch.render(answers)
+    return Outcome(200, raw=body, content_type=content_type)
+
+
+def _log(state: State, record: RequestRecord) -> int:
+    """Append a record to the request log; return its index."""
+    with state.lock:
+        state.log.append(record)
+        return len(state.log) - 1
+
+
+def _settle(state: State, index: int, outcome: Outcome) -> None:
+    """Write how a logged request was answered (a dropped one keeps no status)."""
+    status = None if outcome.dropped else outcome.status
+    with state.lock:
+        state.log[index] = replace(state.log[index], status=status, units=outcome.units)
 
 
 def _run(state: State, method: str, call: Call, fault: Fault | None) -> Outcome:
@@ -160,13 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
         """Handle one request end to end."""
         request = self._read(verb)
         state = self.server.state
-        with state.lock:
-            index = len(state.log)
-            state.log.append(_record(request, state.clock()))
-        outcome = answer(state, request)
-        with state.lock:
-            if not outcome.dropped:
-                state.log[index] = replace(state.log[index], status=outcome.status)
+        index = _log(state, _record(request, state.clock()))
+        if verb == "POST" and request.path in batch.PATHS:
+            outcome = answer_batch(state, request, index)
+        else:
+            outcome = answer(state, request)
+        _settle(state, index, outcome)
         if outcome.dropped:
             self._drop()
         else:
@@ -182,14 +191,18 @@ class _Handler(BaseHTTPRequestHandler):
             query |= parse_qs(data.decode(), keep_blank_values=True)
             verb, data = override.upper(), b""
         content_type = self.headers.get("Content-Type", "")
-        body = _decode_body(data, content_type)
-        return Incoming(verb, url.path, query, self.headers.get("Authorization"), body)
+        body = decode_body(data, content_type)
+        authorization = self.headers.get("Authorization")
+        return Incoming(verb, url.path, query, authorization, body, data, content_type)
 
     def _write(self, outcome: Outcome) -> None:
-        """Send a JSON response."""
+        """Send a JSON response (or a batch answer)."""
         data = b"" if outcome.body is None else json.dumps(outcome.body).encode()
         self.send_response(outcome.status)
-        if outcome.body is not None:
+        if outcome.raw is not None:
+            data = outcome.raw
+            self.send_header("Content-Type", outcome.content_type)
+        elif outcome.body is not None:
             self.send_header("Content-Type", "application/json; charset=UTF-8")
         for name, value in outcome.headers.items():
             self.send_header(name, value)
@@ -204,23 +217,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
 
-def _decode_body(data: bytes, content_type: str) -> Any:
-    """Decode a JSON or form body (form values flattened to their last value)."""
-    if not data:
-        return None
-    text = data.decode("utf-8", errors="replace")
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 def _record(request: Incoming, at: float) -> RequestRecord:
     """Make the log entry for a request as it arrives."""
     if request.path == "/token":
         method = "oauth.token"
+    elif request.path in batch.PATHS:
+        method = "batch"
     else:
         found = routes.match(request.verb, request.path)
         method = found[0].name if found else "unknown"

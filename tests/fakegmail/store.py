@@ -45,11 +45,19 @@ class StoredMessage:
     @functools.cached_property
     def email(self) -> EmailMessage:
         """Return the parsed message."""
-        return parse(self.raw)
+        return _read(self.raw)
+
+    @functools.cached_property
+    def _header_values(self) -> dict[str, str | None]:
+        """Remember header values read (a search reads From of every message)."""
+        return {}
 
     def header(self, name: str) -> str | None:
         """Return one header's value, or None."""
-        return header(self.email, name)
+        known = self._header_values
+        if name.lower() not in known:
+            known[name.lower()] = header(self.email, name)
+        return known[name.lower()]
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,8 @@ class Mailbox:
         self.messages: dict[str, StoredMessage] = {}  # in arrival order
         self.drafts: dict[str, str] = {}  # draft id -> its current message id
         self.changes: list[Change] = []
+        # thread id -> its message ids in arrival order, so a thread is found without a scan
+        self._threads: dict[str, dict[str, None]] = {}
         self.history_id = rng.randint(1_000_000, 9_999_999)
         self.history_floor = self.history_id
         self._rng = rng
@@ -99,7 +109,7 @@ class Mailbox:
         """Return a thread's messages, oldest first, or raise like message()."""
         if not _HEX_ID.fullmatch(thread_id):
             raise bad_request("Invalid id value")
-        found = [m for m in self.messages.values() if m.thread_id == thread_id]
+        found = [self.messages[i] for i in self._threads.get(thread_id, ())]
         if not found:
             raise not_found()
         return found
@@ -205,12 +215,12 @@ class Mailbox:
         if not requested:
             return None
         self.thread(requested)
-        subject = normalize_subject(header(parse(raw), "Subject"))
+        subject = normalize_subject(header(_read(raw), "Subject"))
         return requested if subject == self._subjects.get(requested) else None
 
     def _thread_by_references(self, raw: bytes) -> str | None:
         """Find the thread of a non-draft message named in In-Reply-To or References."""
-        incoming = parse(raw)
+        incoming = _read(raw)
         wanted = {*message_ids(header(incoming, "In-Reply-To"))}
         wanted |= set(message_ids(header(incoming, "References")))
         for message in reversed(self.messages.values()):
@@ -232,7 +242,7 @@ class Mailbox:
 
     def _sent_labels(self, raw: bytes) -> tuple[str, ...]:
         """Label a sent message SENT, plus INBOX and UNREAD when it goes to the account."""
-        message = parse(raw)
+        message = _read(raw)
         fields = [str(message.get(name, "")) for name in ("To", "Cc", "Bcc")]
         recipients = {address.lower() for _, address in email.utils.getaddresses(fields)}
         to_self = self.account.lower() in recipients
@@ -245,17 +255,19 @@ class Mailbox:
         message_id = self._new_message_id()
         thread = thread_id or message_id
         if thread_id is None:
-            self._subjects[thread] = normalize_subject(header(parse(raw), "Subject"))
+            self._subjects[thread] = normalize_subject(header(_read(raw), "Subject"))
         change_id = self._next_history_id()
         now_ms = int(self._clock() * 1000)
         message = StoredMessage(message_id, thread, labels, raw, now_ms, change_id)
         self.messages[message_id] = message
+        self._threads.setdefault(thread, {})[message_id] = None
         self.changes.append(Change(change_id, "messageAdded", message))
         return message
 
     def _remove(self, message_id: str) -> StoredMessage:
         """Delete a message for good and record it."""
         message = self.messages.pop(message_id)
+        self._threads[message.thread_id].pop(message_id, None)
         self.changes.append(Change(self._next_history_id(), "messageDeleted", message))
         return message
 
@@ -276,8 +288,14 @@ class Mailbox:
         return f"<CA{token}@mail.gmail.com>"
 
 
+@functools.lru_cache(maxsize=256)
+def _read(raw: bytes) -> EmailMessage:
+    """Parse raw bytes once for the several rules that read the same message (read only)."""
+    return parse(raw)
+
+
 def _require_recipients(raw: bytes) -> None:
     """Refuse to send a message without any recipient, as Gmail does."""
-    message = parse(raw)
+    message = _read(raw)
     if not any(message.get(name) for name in ("To", "Cc", "Bcc")):
         raise bad_request("Recipient address required")
