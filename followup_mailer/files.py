@@ -57,7 +57,12 @@ def fsync_folder(folder: Path) -> None:
 
 
 def private_folder(folder: Path) -> Path:
-    """Create `folder` (and its parents) for its owner only; tighten an existing one."""
+    """Create `folder` (and its parents) for its owner only; an existing one is left as it is.
+
+    A folder followup-mailer did not create may be anything (a home folder, /tmp, /): its
+    mode is the owner's business, so it is never changed; what we keep in it is 0600.
+    """
+    created = not folder.exists()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError:
@@ -70,26 +75,40 @@ def private_folder(folder: Path) -> Path:
             f"cannot create the folder {folder} ({error.strerror or error}): "
             "check the path and its permissions, or set [state] dir in config.toml"
         ) from None
-    make_private(folder)
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder: set [state] dir in config.toml to a folder")
+    if created:
+        folder.chmod(0o700)  # whatever the umask made of it
     return folder
 
 
-def make_private(path: Path) -> None:
-    """Refuse a path someone else owns; take back group/other access, with a warning."""
+def make_private(
+    path: Path,
+    *,
+    foreign: str = "remove it, or choose another folder",
+    exposed: str = "",
+    error: type[UserError] = UserError,
+) -> None:
+    """Refuse a path someone else owns; take back group/other access, with a warning.
+
+    `foreign` says what to do about another user's file, `exposed` what to do once a file
+    was open to others; `error` is the exception a foreign file raises.
+    """
     info = path.stat()
     if info.st_uid != os.getuid():
-        raise UserError(
+        raise error(
             f"{path} belongs to another user (uid {info.st_uid}); followup-mailer keeps only "
-            "your own files there: remove it, or choose another folder"
+            f"your own files there: {foreign}"
         )
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         wanted = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600
         path.chmod(wanted)
         log.warning(
-            "%s was open to other users (mode %o); set it to %o",
+            "%s was open to other users (mode %o); set it to %o%s",
             path,
             stat.S_IMODE(info.st_mode),
             wanted,
+            f". {exposed}" if exposed else "",
         )
 
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from followup_mailer.errors import FollowupError
+from followup_mailer.errors import FollowupError, UserError
 from followup_mailer.files import private_folder
 
 PASS_LOCK = "pass.lock"
@@ -65,7 +65,14 @@ def acquire(
 ) -> IO[str]:
     """Take a lock of the state folder and write our pid in it; the caller closes it."""
     path = private_folder(state_dir) / name
-    handle = path.open("a+")
+    try:
+        # owner-only like everything in the state folder (it names a process)
+        handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600), "a+")
+    except OSError as error:
+        raise UserError(
+            f"cannot open the lock file {path} ({error.strerror or error}): the state folder "
+            "must be a folder you can write to, on a disk with free space"
+        ) from None
     deadline = time.monotonic() + wait
     told = False
     while not _try_lock(handle):
@@ -80,10 +87,11 @@ def acquire(
             waiting(f"waiting for followup-mailer (pid {holder}) to finish its pass ...")
             told = True
         time.sleep(WAIT_STEP)
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
+    try:  # unbuffered, so that a failed write leaves nothing for close() to fail on
+        os.ftruncate(handle.fileno(), 0)
+        os.write(handle.fileno(), f"{os.getpid()}\n".encode())
+    except OSError:
+        pass  # our pid is only for others' messages; a full disk is reported by the ledger
     return handle
 
 

@@ -1,10 +1,8 @@
 """Local Maildir folders as a mailbox: no Google account needed (SPEC section 6).
 
-Layout under the root: `Drafts/`, `Sent/` and `INBOX/`, each a real Maildir
-(cur/, new/, tmp/), created on first use. A draft is a file in Drafts; the
-user approves it by sending it from a mail client, which files it in Sent;
-replies arrive in INBOX. Thread ids are the Message-ID of a thread's first
-message.
+Layout under the root: `Drafts/`, `Sent/` and `INBOX/`, real Maildirs created on first
+use. A draft is a file in Drafts; the user approves it by sending it from a mail client,
+which files it in Sent; replies arrive in INBOX. A thread's id is its first Message-ID.
 
 Mail software shares these folders: clients rename files (new/ to cur/,
 `:2,S` flags), flag a draft trashed (`T`) before removing it, and move a
@@ -27,7 +25,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
@@ -42,10 +39,9 @@ from followup_mailer.mailbox.maildir_entries import (
     inbox_seen,
     own_seen,
     placed_of,
-    read_entry,
 )
-from followup_mailer.mailbox.maildir_files import list_folder
-from followup_mailer.mailbox.maildir_index import Entry, Index
+from followup_mailer.mailbox.maildir_folders import Folders
+from followup_mailer.mailbox.maildir_index import Entry, open_index
 from followup_mailer.mailbox.maildir_outbox import Outbox
 from followup_mailer.mailbox.protocol import (
     MailboxError,
@@ -63,8 +59,6 @@ from followup_mailer.model import KEY_HEADER, Placed
 DRAFTS, SENT, INBOX = "Drafts", "Sent", "INBOX"
 SEND_TIMEOUT = 60.0  # seconds a sendmail command may take before the outcome is unknown
 INDEX_NAME = "maildir-index.db"
-RACY = 2.0  # seconds: a folder changed this recently is listed again, whatever its stamp
-BEAT_EVERY = 100  # files read between two beats of the pace
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +84,10 @@ class MaildirMailbox:
         self._timeout, self._pace = timeout, pace
         if state is not None:
             state.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._index = Index(state / INDEX_NAME if state else None)
+        self._index = open_index(state / INDEX_NAME if state else None)
         self._outbox = Outbox((state or root / SENT / "tmp") / "outbox")
-        self._own: frozenset[str] = frozenset()
         self._made = False
-        self._listings: dict[str, tuple[tuple[float, ...], set[str], set[str]]] = {}
+        self._folders = Folders(self._index, self._folder, pace)
 
     def cursor(self) -> str:
         """Return "": settlement reads the folders whole (they are indexed, so it is cheap)."""
@@ -145,7 +138,7 @@ class MaildirMailbox:
         if not key:
             return None
         for folder, sent in ((SENT, True), (INBOX, True), (DRAFTS, False)):
-            present = self._present(folder, trashed=False)
+            present = self._folders.present(folder, trashed=False)
             found = [e for e in self._index.with_keys(folder, [key]) if e.name in present]
             if found:
                 return placed_of(found[0], sent=sent)
@@ -160,7 +153,7 @@ class MaildirMailbox:
     def thread_tail(self, thread_id: str) -> ThreadTail | None:
         """Return the latest message in the thread that is ours or a human's, for a reply."""
         wanted = first_id(thread_id)
-        present = {folder: self._present(folder) for folder in (SENT, INBOX)}
+        present = {folder: self._folders.present(folder) for folder in (SENT, INBOX)}
         members = [
             entry
             for entry in self._index.in_thread(wanted)
@@ -175,13 +168,19 @@ class MaildirMailbox:
 
     def poll(self, watch: Watch) -> Poll:
         """Report approvals, declines, and the messages that arrived since the last poll."""
-        self._own = frozenset(watch.own)
-        drafts = self._present(DRAFTS, trashed=False)  # before Sent: see the module docstring
-        sent, inbox = self._present(SENT), self._present(INBOX)
+        self._folders.own = frozenset(watch.own)
+        drafts = self._folders.present(DRAFTS, trashed=False)  # before Sent (module docstring)
+        sent, inbox = self._folders.present(SENT), self._folders.present(INBOX)
         wanted = set(watch.drafts) | set(watch.declined)
         by_key = {e.key: e for e in self._index.with_keys(SENT, wanted) if e.name in sent}
         approved = {key: placed_of(entry, sent=True) for key, entry in by_key.items()}
-        waiting = {e.key for e in self._index.with_keys(DRAFTS, watch.drafts) if e.name in drafts}
+        present = [e for e in self._index.with_keys(DRAFTS, wanted) if e.name in drafts]
+        waiting = {e.key for e in present}
+        restored = {
+            e.key: placed_of(e, sent=False)
+            for e in present
+            if e.key in watch.declined and e.key not in by_key
+        }
         declined = tuple(
             key
             for key, draft_id in watch.drafts.items()
@@ -194,7 +193,8 @@ class MaildirMailbox:
         seen = [inbox_seen(e, watch, ours) for e in arrived]
         seen += [own_seen(e, watch) for e in written]
         cursor = str(self._index.last_number())
-        return Poll(approved, declined, tuple(s for s in seen if s is not None), cursor)
+        seen_now = tuple(s for s in seen if s is not None)
+        return Poll(approved, declined, seen_now, cursor, restored=restored)
 
     def acknowledge(self, cursor: str) -> None:
         """Remember that the findings up to this poll are recorded."""
@@ -208,38 +208,6 @@ class MaildirMailbox:
         referred = {ref for entry in arrived for ref in entry.references}
         return self._index.our_message_ids(SENT, referred)
 
-    def _present(self, folder: str, *, trashed: bool = True) -> set[str]:
-        """Return the unique names of a folder's files, reading the files not read before.
-
-        A folder is listed again only when its new/ or cur/ changed since the last listing
-        (and not in the same moment as it: a coarse clock must not hide a change).
-        """
-        base = self._folder(folder)
-        stamp = _stamp(base)
-        cached = self._listings.get(folder)
-        if cached is None or cached[0] != stamp or time.time() - stamp[-1] < RACY:
-            cached = (stamp, *self._refresh(folder, base))
-            self._listings[folder] = cached
-        _, present, marked = cached
-        return present if trashed else present - marked
-
-    def _refresh(self, folder: str, base: Path) -> tuple[set[str], set[str]]:
-        """List a folder, read its new files once, forget its gone ones; return names, trashed."""
-        try:
-            listing = list_folder(base)
-        except OSError as error:
-            raise MailboxError(f"cannot read the maildir folder {base}: {error}") from error
-        known = self._index.names(folder)
-        fresh = []
-        for count, listed in enumerate(f for f in listing if f.unique not in known):
-            if count % BEAT_EVERY == 0:
-                self._pace.beat()
-            fresh.append(read_entry(folder, listed.unique, listed.path, own=self._own))
-        self._index.add(fresh)
-        present = {f.unique for f in listing}
-        self._index.forget(folder, known - present)
-        return present, {f.unique for f in listing if f.trashed}
-
     def _add(self, folder: str, data: bytes) -> str:
         """Store a message in a folder's new/ atomically (tmp/, then a rename); return its name."""
         try:
@@ -250,7 +218,7 @@ class MaildirMailbox:
     def _stored(self, folder: str, unique: str, message: EmailMessage) -> Entry:
         """Index a message we just stored, so the next look does not read it back."""
         entry = entry_of_message(folder, unique, message, self._clock())
-        return self._index.add([entry])[unique]
+        return self._folders.remember(folder, [entry])[unique]
 
     def _prepared(self, message: EmailMessage, thread_id: str) -> EmailMessage:
         """Return the message with what every stored copy needs: Message-ID, Date, thread."""
@@ -275,21 +243,15 @@ class MaildirMailbox:
                     for sub in ("tmp", "new", "cur"):
                         (self._root / folder / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as error:
-                raise MailboxError(f"cannot create the folders in {self._root}: {error}") from error
+                raise MailboxError(_unusable(self._root, error)) from error
             self._made = True
         return self._root / name
 
 
-def _stamp(base: Path) -> tuple[float, ...]:
-    """Return what changes when a file enters, leaves or is renamed in new/ or cur/."""
-    try:
-        new, cur = (base / "new").stat(), (base / "cur").stat()
-    except OSError:
-        return (0.0,)
-    return (
-        new.st_ino,
-        new.st_mtime_ns,
-        cur.st_ino,
-        cur.st_mtime_ns,
-        max(new.st_mtime, cur.st_mtime),
-    )
+def _unusable(root: Path, error: OSError) -> str:
+    """Say why the maildir folders cannot be made, and what to do about it."""
+    where = error.filename or root
+    advice = "set [delivery] maildir to a folder you can write to"
+    if isinstance(error, (NotADirectoryError, FileExistsError)):
+        advice = f"a file is in the way at {where}: move it away (a Maildir folder goes there)"
+    return f"cannot create the folders in {root} ({error.strerror or error}): {advice}"

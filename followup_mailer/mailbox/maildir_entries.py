@@ -22,7 +22,6 @@ from followup_mailer.mailbox.classify import (
     message_date,
     needs_body,
     sender,
-    start_of_day,
 )
 from followup_mailer.mailbox.maildir_files import modified, parse_head, read_head, read_message
 from followup_mailer.mailbox.maildir_index import Entry
@@ -113,7 +112,7 @@ def seen_of(entry: Entry, verdict: Classified) -> Seen:
         subject=entry.subject,
         bounced=verdict.bounced,
         returned=verdict.returned,
-        return_date=start_of_day(back, like=entry.date) if back else None,
+        return_date=back,
         organizer=verdict.organizer,
     )
 

@@ -45,20 +45,44 @@ class Listed:
         return "T" in self.flags
 
 
-def list_folder(base: Path) -> list[Listed]:
-    """List the message files of a Maildir folder (new/ then cur/); other entries are skipped."""
-    found: list[Listed] = []
-    for sub in ("new", "cur"):
+class FolderFiles:
+    """The message files of a Maildir folder (new/ then cur/), listed again cheaply.
+
+    A folder may hold thousands of files and change after every message we write, so a
+    listing looks only at the names it has not seen: the others are known already.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        # by subfolder, then file name; None: not a message
+        self._files: dict[str, dict[str, Listed | None]] = {"new": {}, "cur": {}}
+
+    def list(self) -> list[Listed]:
+        """List the folder's message files now; dot files, links and special files are skipped."""
+        found: list[Listed] = []
+        for sub, known in self._files.items():
+            try:
+                names = set(os.listdir(self.base / sub))  # noqa: PTH208 (names only: fast)
+            except FileNotFoundError:
+                names = set()
+            for gone in known.keys() - names:
+                del known[gone]
+            for name in names - known.keys():
+                known[name] = self._look(sub, name)
+            found += filter(None, known.values())
+        return found
+
+    def _look(self, sub: str, name: str) -> Listed | None:
+        path = self.base / sub / name
+        if name.startswith("."):
+            return None  # dot files are clients' own
         try:
-            entries = list(os.scandir(base / sub))
-        except FileNotFoundError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
-                continue  # dot files are clients' own; links and special files are not mail
-            unique, _, info = entry.name.partition(COLON)
-            found.append(Listed(safe_name(unique), entry.path, info.partition(",")[2]))
-    return found
+            if not stat.S_ISREG(path.lstat().st_mode):
+                return None  # links and special files are not mail
+        except OSError:
+            return None  # gone meanwhile
+        unique, _, info = name.partition(COLON)
+        return Listed(safe_name(unique), str(path), info.partition(",")[2])
 
 
 def safe_name(raw: str) -> str:
@@ -125,3 +149,18 @@ def _open_regular(path: Path) -> Iterator[BinaryIO | None]:
         return
     with os.fdopen(fd, "rb") as stream:
         yield stream
+
+
+def folder_stamp(base: Path) -> tuple[float, ...]:
+    """Return what changes when a file enters, leaves or is renamed in new/ or cur/."""
+    try:
+        new, cur = (base / "new").stat(), (base / "cur").stat()
+    except OSError:
+        return (0.0,)
+    return (
+        new.st_ino,
+        new.st_mtime_ns,
+        cur.st_ino,
+        cur.st_mtime_ns,
+        max(new.st_mtime, cur.st_mtime),
+    )

@@ -16,15 +16,21 @@ costs one slow pass, never a message.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from followup_mailer.files import make_private
 from followup_mailer.mailbox.classify import Classified
+from followup_mailer.mailbox.protocol import MailboxError
 from followup_mailer.model import Kind
+
+log = logging.getLogger(__name__)
 
 VERSION = 2  # a cache from another version is dropped and rebuilt
 _SCHEMA = """
@@ -79,12 +85,19 @@ class Index:
     """The entries of every folder, in a SQLite file (or in memory when path is None)."""
 
     def __init__(self, path: Path | None) -> None:
+        if path is not None:
+            _create_private(path)  # it holds senders and subjects
         # one daemon thread at a time uses it, but not always the thread that opened it
         self._db = sqlite3.connect(
             str(path) if path else ":memory:", isolation_level=None, check_same_thread=False
         )
         self._db.execute("PRAGMA busy_timeout=10000")
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        # a cache: a commit need not reach the disk before the next one (a power loss may
+        # lose the last entries, which the next pass reads again), only never damage it
+        with suppress(sqlite3.OperationalError):  # another process switching it: it will be
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         if found != VERSION:
             self._db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;")
         self._db.executescript(_SCHEMA)
@@ -253,3 +266,29 @@ def _verdict_of(text: object) -> Classified | None:
         date.fromisoformat(back) if back else None,
         organizer,
     )
+
+
+def open_index(path: Path | None) -> Index:
+    """Open the index at path; a damaged one is rebuilt, since it only caches the folders."""
+    try:
+        return Index(path)
+    except sqlite3.OperationalError as error:  # locked, read-only, full: not ours to fix
+        raise MailboxError(
+            f"cannot use the maildir index {path}: {error}: check the state folder's "
+            "permissions and free space"
+        ) from error
+    except sqlite3.DatabaseError as error:
+        if path is None:
+            raise
+        log.warning("the maildir index %s was damaged (%s); reading the folders again", path, error)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return Index(path)
+
+
+def _create_private(path: Path) -> None:
+    """Create the index file for its owner only, or take back others' access to it."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        make_private(path)
