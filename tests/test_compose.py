@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.compose.lint import LintLimits
 from followup_mailer.compose.message import Composed, compose
 from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
+from followup_mailer.settings import LintLimits
 
 EST = timezone(timedelta(hours=-5))
 WHEN = datetime(2026, 11, 21, 9, 0, tzinfo=EST)

@@ -218,3 +218,23 @@ def test_the_read_back_guard_passes_a_sound_message() -> None:
     message["To"] = "Dana Smith <dana@acme.com>"
     message["Subject"] = "Hello"
     verify_round_trip(message, to="dana@acme.com", headers=message.keys(), where=KEY)
+
+
+LONG_NAMES = [
+    "Smith, Dana (Engineering Manager, Platform Infrastructure and Reliability)",
+    "Dana [/b] [/b] [/b] [link=https://example.com/x] [link=https://example.com/x] Smith",
+    'Dana "DJ" Smith-Okonkwo-Van der Berg, PhD; Director of Engineering, Payments',
+]
+
+
+@pytest.mark.parametrize("field", ["sender name", "recipient name"])
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_a_long_name_with_commas_or_brackets_reads_back_as_written(field: str, name: str) -> None:
+    # Python 3.11 drops the quotes of a display name it folds: the name would read back as
+    # several addresses and the message be refused
+    composed = _compose_with(field, name, reply=False)
+    parsed = email.message_from_bytes(composed.message.as_bytes(), policy=policy.default)
+    header = parsed["From" if field == "sender name" else "To"]
+    assert [(a.display_name, a.addr_spec) for a in header.addresses] == [
+        (name, "alex@example.com" if field == "sender name" else "dana@acme.com")
+    ]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.compose.lint import RULES, Finding, LintLimits, lint, lint_panel
+from followup_mailer.compose.lint import RULES, Finding, lint, lint_panel
 from followup_mailer.compose.parts import Sender
 from followup_mailer.model import Interview, Person
+from followup_mailer.settings import LintLimits
 
 SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
 DANA = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load")

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class LintLimits:
-    """The limits the lint applies (the [lint] section of the config)."""
-
-    subject_chars: int = 78
-    thank_you_words: int = 200
-    nudge_words: int = 120
-    exclamations: int = 1
-    panel_similarity: float = 0.8
-
+from followup_mailer.settings import LintLimits
 
 DEFAULT_LIMITS = LintLimits()
 

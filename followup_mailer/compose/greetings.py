@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from followup_mailer.compose.lexicon import word_pairs, word_set
 
@@ -67,6 +68,7 @@ class Name:
     original: str = ""  # the name in another script, in brackets ("Wang Wei (王伟)")
 
 
+@lru_cache(maxsize=4096)  # a message asks for the same names many times
 def parse_name(name: str) -> Name:
     """Read a name into title, given name, family name and suffix."""
     text, nickname, original = _without_nickname(" ".join(name.split()).strip(" ,;"))
@@ -230,6 +232,7 @@ def salutation(name: str, override: str = "", variant: int = 0) -> str:
     return f"{'Hi' if variant % 2 == 0 else 'Hello'} {form}"
 
 
+@lru_cache(maxsize=4096)
 def name_forms(name: str, override: str = "") -> tuple[str, ...]:
     """Return every way a note or a greeting may name the person, longest first."""
     parsed = parse_name(name)

@@ -188,6 +188,7 @@ def check_header_values(interview: Interview, sender: Sender) -> list[Problem]:
         value_problem(interview.id, where=f"{iid}: id", file=SCHEDULE_FILE),
         value_problem(interview.company, where=f"{iid}: company", file=SCHEDULE_FILE),
         value_problem(interview.role, where=f"{iid}: role", file=SCHEDULE_FILE),
+        _thread_problem(interview.thread, where=f"{iid}: thread"),
         value_problem(sender.name, where="account.name", file=CONFIG_FILE),
         address_problem(sender.email, where="account.email", file=CONFIG_FILE),
     ]
@@ -196,6 +197,16 @@ def check_header_values(interview: Interview, sender: Sender) -> list[Problem]:
     for person in interview.contacts:
         found.extend(person_problems(interview.id, person, role="contact"))
     return [problem for problem in found if problem]
+
+
+def _thread_problem(thread: str, *, where: str) -> Problem | None:
+    """Check a thread id (it reaches References and In-Reply-To): one safe word, or empty."""
+    problem = value_problem(
+        thread, where=where, file=SCHEDULE_FILE, required=False, limit=MAX_WORD_OCTETS
+    )
+    if problem is None and len(thread.split()) > 1:
+        return Problem(SCHEDULE_FILE, "holds spaces", key=where, fix="write one thread id")
+    return problem
 
 
 def person_problems(interview_id: str, person: Person, *, role: str) -> list[Problem]:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from followup_mailer.compose import tone
-from followup_mailer.compose.findings import DEFAULT_LIMITS, RULES, Finding, LintLimits, finding
+from followup_mailer.compose.findings import DEFAULT_LIMITS, RULES, Finding, finding
 from followup_mailer.compose.greetings import TITLES, name_forms
 from followup_mailer.compose.lexicon import base_of_present, word_set
 from followup_mailer.compose.notes import Unplaced, place
@@ -37,6 +37,7 @@ from followup_mailer.model import (
     Person,
     followup_number,
 )
+from followup_mailer.settings import LintLimits
 
 __all__ = [
     "RULES",

@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 
 from followup_mailer.compose import envelope, headers, sandbox
 from followup_mailer.compose.context import long_date, template_context
-from followup_mailer.compose.lint import Finding, LintLimits, lint
+from followup_mailer.compose.lint import Finding, lint
 from followup_mailer.compose.parts import Previous, Sender
 from followup_mailer.compose.points import finish
 from followup_mailer.errors import Problem, TemplateError
@@ -38,6 +38,7 @@ from followup_mailer.model import (
     followup_number,
     step_key,
 )
+from followup_mailer.settings import LintLimits
 
 TEMPLATES_DOC = "docs/templates.md lists every variable"
 STEMS = ("thank_you", "followup", "followup_later", "rejection", STAY_IN_TOUCH)
@@ -259,6 +260,11 @@ def _render(env: jinja2.Environment, name: str, context: Vars) -> str:
     raise TemplateError(str(problem), [problem])
 
 
+def render_one(env: jinja2.Environment, name: str, context: Vars) -> str:
+    """Render one template on its own, within its budget (so `check` can name each that fails)."""
+    return _render(env, name, context)
+
+
 def _render_optional(env: jinja2.Environment, name: str, context: Vars) -> str | None:
     """Render a template if it exists in either folder, else return None."""
     try:
@@ -286,6 +292,7 @@ def _runtime_problem(exc: Exception, name: str) -> Problem:
     kinds: dict[type[Exception], str] = {
         jinja2.UndefinedError: "undefined variable",
         SecurityError: "not allowed in a template",
+        RecursionError: "nested or calling itself too deeply",
     }
     kind = kinds.get(type(exc), type(exc).__name__)
     return Problem(file=file, line=line, key=variable, message=f"{kind}: {exc}", fix=TEMPLATES_DOC)

@@ -50,11 +50,15 @@ _ACTIVITIES = lx.word_set(
 )
 
 
-@functools.lru_cache(maxsize=4096)  # a message reads each note several times; results are frozen
 def place(
     note: str, *, names: Sequence[str] = (), shared: bool = False
 ) -> Placed | Unplaced | None:
     """Read a note (`shared`: a highlight every interviewer of a panel gets); None when empty."""
+    return _place(note, tuple(names), shared)
+
+
+@functools.lru_cache(maxsize=4096)  # a message reads each note several times; results are frozen
+def _place(note: str, names: tuple[str, ...], shared: bool) -> Placed | Unplaced | None:
     text, question = tidy(note)
     if not text:
         return None

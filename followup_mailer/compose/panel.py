@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from difflib import SequenceMatcher
 
-from followup_mailer.compose.findings import DEFAULT_LIMITS, Finding, LintLimits, finding
+from followup_mailer.compose.findings import DEFAULT_LIMITS, Finding, finding
 from followup_mailer.compose.owntext import normalize
+from followup_mailer.settings import LintLimits
 
 
 def lint_panel(
