@@ -119,10 +119,11 @@ def test_a_read_only_ledger_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / DB_NAME).chmod(0o400)
     if os.access(tmp_path / DB_NAME, os.W_OK):
         pytest.skip("running as root: a read-only file is still writable")
-    with Store.open(tmp_path) as store, pytest.raises(StorageError, match="read-only|readonly"):
+    with Store.open(tmp_path) as store, pytest.raises(StorageError, match=r"read-only|readonly"):
         store.record_intent(STEP)
 
 
+@pytest.mark.slow  # a second process
 def test_migrations_are_safe_when_two_processes_start_at_once(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path; from followup_mailer.store import Store;"

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from followup_mailer.errors import Problem, UserError
 from followup_mailer.intake import edit
 from followup_mailer.intake.admit import refuse_unsafe
+from followup_mailer.intake.reading import NotReadable, read_regular
 from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.intake.toml_text import interview_toml as interview_toml  # re-exported
 from followup_mailer.intake.toml_text import toml_datetime as toml_datetime
@@ -76,7 +77,7 @@ class ScheduleFile:
 def read_schedule_file(path: Path, *, default_tz: ZoneInfo) -> ScheduleFile:
     """Read the schedule file for an append; raise UserError when it is broken already."""
     path = path.resolve()  # a symlinked schedule: replace its target, not the link
-    raw = path.read_bytes() if path.exists() else b""
+    raw = _current_bytes(path)
     try:
         interviews = parse_schedule(_decode(raw, path), file=str(path), default_tz=default_tz)
     except UserError as error:
@@ -183,9 +184,19 @@ def _replace_file(schedule: ScheduleFile, content: bytes) -> None:
         raise
 
 
+def _current_bytes(path: Path) -> bytes:
+    """Return the schedule file's bytes, b"" when it does not exist yet; refuse a special file."""
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        return b""
+    except NotReadable as error:
+        raise UserError(f"{path} {error.reason}; set [schedule] path to a TOML file") from None
+
+
 def _refuse_if_changed(schedule: ScheduleFile) -> None:
     """Refuse to replace a file someone saved since it was read (an editor, another add)."""
-    now = schedule.path.read_bytes() if schedule.path.exists() else b""
+    now = _current_bytes(schedule.path)
     if now != schedule.raw:
         raise UserError(f"{schedule.path} changed while the interview was being added; run again")
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
-import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from followup_mailer import timing
-from followup_mailer.compose.lint import LintLimits
+from followup_mailer.intake import config_values as parse
+from followup_mailer.intake.config_values import MAX_FOLLOWUPS as MAX_FOLLOWUPS  # its old home
 from followup_mailer.intake.paths import default_state_dir
 from followup_mailer.intake.validate import (
     BOOLEAN,
@@ -30,92 +26,21 @@ from followup_mailer.intake.validate import (
     read_text,
     suggest,
 )
-from followup_mailer.timing import BadValue, Calendar, Duration, SendWindow
+from followup_mailer.settings import (
+    Account,
+    Cadence,
+    Delivery,
+    GmailSettings,
+    LintLimits,
+    Reminders,
+    ScheduleSettings,
+    Settings,
+    Signature,
+)
+from followup_mailer.timing import BadValue
+from followup_mailer.windows import parse_window
 
-MAX_FOLLOWUPS = 5  # more nudges than this stops being polite
 T = TypeVar("T")
-_EMAIL = re.compile(r'[^@\s<>()\[\],;:"\\\x00-\x1f\x7f]+@[^@\s<>()\[\],;:"\\\x00-\x1f\x7f]+')
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    email: str
-    name: str
-    timezone: ZoneInfo
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def own(self) -> frozenset[str]:
-        """Every address of the user, lower-case: messages from these are never replies."""
-        return frozenset(address.lower() for address in (self.email, *self.aliases))
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    lines: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    mode: str  # "draft" | "send"
-    backend: str  # "gmail" | "maildir"
-    maildir: Path
-    send_window: SendWindow
-    holidays: str
-    max_lateness: timedelta
-    sendmail: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cadence:
-    thank_you_after: Duration
-    thank_you_by: timedelta  # a thank-you never waits for the send window past this mark
-    followup_after: Duration
-    followup_every: Duration
-    max_followups: int
-    rejection_note: bool
-    stay_in_touch_after: Duration | None  # None: no "stay in touch" draft
-
-
-@dataclass(frozen=True, slots=True)
-class Reminders:
-    desktop: bool  # a desktop notification when drafts are ready or a thank-you is due soon
-    email: bool  # also a short note to your own address
-    before_deadline: timedelta  # remind again this long before a thank-you's thank_you_by mark
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleSettings:
-    path: Path
-    watch: bool
-
-
-@dataclass(frozen=True, slots=True)
-class GmailSettings:
-    client_secret: Path
-    token_store: str  # "keyring" | "file"
-    api_endpoint: str
-    token_uri: str
-    poll_interval: timedelta
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    path: Path  # the config file
-    account: Account
-    signature: Signature
-    delivery: Delivery
-    cadence: Cadence
-    reminders: Reminders
-    schedule: ScheduleSettings
-    templates_dir: Path | None
-    state_dir: Path
-    gmail: GmailSettings
-    lint: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
-
-    def calendar(self, tz: ZoneInfo | None = None) -> Calendar:
-        """Return the business-day calendar of `tz` (else the account's zone) with our holidays."""
-        return Calendar(tz or self.account.timezone, self.delivery.holidays)
 
 
 def _optional(kind: Kind, default: object) -> Field:
@@ -228,21 +153,21 @@ class _Reader:
             cadence=self._cadence(),
             reminders=self._reminders(),
             schedule=ScheduleSettings(
-                self._read("schedule", "path", self._required_path),
+                self._path("schedule", "path", want="file"),
                 self._read("schedule", "watch", bool),
             ),
-            templates_dir=self._read("templates", "dir", self._optional_path, fallback=None),
-            state_dir=self._read("state", "dir", self._optional_path) or default_state_dir(),
+            templates_dir=self._optional_path("templates", "dir"),
+            state_dir=self._optional_path("state", "dir") or default_state_dir(),
             gmail=self._gmail(),
             lint=self._lint(),
         )
 
     def _account(self) -> Account:
         return Account(
-            email=self._read("account", "email", _email, fallback=""),
-            name=self._read("account", "name", _name, fallback=""),
+            email=self._read("account", "email", parse.email, fallback=""),
+            name=self._read("account", "name", parse.full_name, fallback=""),
             timezone=self._read("account", "timezone", timing.parse_timezone, ZoneInfo("UTC")),
-            aliases=self._read("account", "aliases", lambda v: tuple(map(_email, v))),
+            aliases=self._read("account", "aliases", lambda v: tuple(map(parse.email, v))),
         )
 
     def _signature(self) -> Signature:
@@ -259,18 +184,18 @@ class _Reader:
 
     def _delivery(self) -> Delivery:
         return Delivery(
-            mode=self._read("delivery", "mode", _one_of("draft", "send")),
-            backend=self._read("delivery", "backend", _one_of("gmail", "maildir")),
-            maildir=self._read("delivery", "maildir", self._required_path),
-            send_window=self._read("delivery", "send_window", timing.parse_window),
-            holidays=self._read("delivery", "holidays", _holidays),
-            max_lateness=self._read("delivery", "max_lateness", _fixed),
-            sendmail=self._read("delivery", "sendmail", _command),
+            mode=self._read("delivery", "mode", parse.one_of("draft", "send")),
+            backend=self._read("delivery", "backend", parse.one_of("gmail", "maildir")),
+            maildir=self._path("delivery", "maildir", want="folder"),
+            send_window=self._read("delivery", "send_window", parse_window),
+            holidays=self._read("delivery", "holidays", parse.holidays),
+            max_lateness=self._read("delivery", "max_lateness", parse.fixed),
+            sendmail=self._read("delivery", "sendmail", parse.command),
         )
 
     def _cadence(self) -> Cadence:
         after = self._read("cadence", "thank_you_after", timing.parse_duration)
-        by = self._read("cadence", "thank_you_by", _fixed)
+        by = self._read("cadence", "thank_you_by", parse.fixed)
         if after.fixed > by:
             fix = "make thank_you_by at least as long as thank_you_after"
             message = f"is shorter than thank_you_after ({after})"
@@ -280,135 +205,54 @@ class _Reader:
             thank_you_by=by,
             followup_after=self._read("cadence", "followup_after", timing.parse_duration),
             followup_every=self._read("cadence", "followup_every", timing.parse_duration),
-            max_followups=self._read("cadence", "max_followups", _max_followups),
+            max_followups=self._read("cadence", "max_followups", parse.max_followups),
             rejection_note=self._read("cadence", "rejection_note", bool),
-            stay_in_touch_after=self._read("cadence", "stay_in_touch_after", _optional_duration),
+            stay_in_touch_after=self._read(
+                "cadence", "stay_in_touch_after", parse.optional_duration
+            ),
         )
 
     def _reminders(self) -> Reminders:
         return Reminders(
             desktop=self._read("reminders", "desktop", bool),
             email=self._read("reminders", "email", bool),
-            before_deadline=self._read("reminders", "before_deadline", _fixed),
+            before_deadline=self._read("reminders", "before_deadline", parse.fixed),
         )
 
     def _gmail(self) -> GmailSettings:
         return GmailSettings(
-            client_secret=self._read("gmail", "client_secret", self._required_path),
-            token_store=self._read("gmail", "token_store", _one_of("keyring", "file")),
-            api_endpoint=self._read("gmail", "api_endpoint", _url),
-            token_uri=self._read("gmail", "token_uri", _url),
-            poll_interval=self._read("gmail", "poll_interval", _positive_fixed),
+            client_secret=self._path("gmail", "client_secret", want="file"),
+            token_store=self._read("gmail", "token_store", parse.one_of("keyring", "file")),
+            api_endpoint=self._read("gmail", "api_endpoint", parse.url),
+            token_uri=self._read("gmail", "token_uri", parse.url),
+            poll_interval=self._read("gmail", "poll_interval", parse.positive_fixed),
         )
 
     def _lint(self) -> LintLimits:
-        limit = _at_least(0)
+        limit = parse.at_least(0)
         return LintLimits(
-            subject_chars=self._read("lint", "subject_chars", _at_least(1)),
-            thank_you_words=self._read("lint", "thank_you_words", _at_least(1)),
-            nudge_words=self._read("lint", "nudge_words", _at_least(1)),
+            subject_chars=self._read("lint", "subject_chars", parse.at_least(1)),
+            thank_you_words=self._read("lint", "thank_you_words", parse.at_least(1)),
+            nudge_words=self._read("lint", "nudge_words", parse.at_least(1)),
             exclamations=self._read("lint", "exclamations", limit),
-            panel_similarity=self._read("lint", "panel_similarity", _percent) / 100,
+            panel_similarity=self._read("lint", "panel_similarity", parse.percent) / 100,
         )
 
-    def _required_path(self, text: str) -> Path:
-        path = self._optional_path(text)
-        if path is None:
-            raise BadValue("the path is empty", 'write a file or folder name, like "mail"')
-        return path
+    def _path(self, section: str, key: str, *, want: str) -> Path:
+        """Read the path of a file or folder; empty, or naming a device or a pipe, is reported."""
+        reported = len(self.report.problems)
+        path = self._optional_path(section, key, want=want)
+        if path is None and len(self.report.problems) == reported:
+            fix = 'write a file or folder name, like "mail"'
+            self.report.add((section, key), f"{section}.{key}", "the path is empty", fix)
+        return path or self.path.parent  # with a problem reported, it is never used
 
-    def _optional_path(self, text: str) -> Path | None:
-        """Resolve a path against the config file's folder; "" means not set."""
-        return self.path.parent / Path(text).expanduser() if text.strip() else None
-
-
-def _email(address: str) -> str:
-    """Accept exactly one plain address: no display name, one @, no spaces or control characters."""
-    if not _EMAIL.fullmatch(address):
-        fix = 'write just the address, like "alex@example.com"'
-        raise BadValue(f"{json.dumps(address)} is not one plain email address", fix)
-    return address
-
-
-def _name(name: str) -> str:
-    if not name.strip():
-        raise BadValue("the name is empty", 'write your full name, like "Alex Rivera"')
-    return name
-
-
-def _one_of(*allowed: str) -> Callable[[str], str]:
-    """Make a check that accepts only the given words."""
-
-    def check(value: str) -> str:
-        if value not in allowed:
-            choices = " or ".join(f'"{option}"' for option in allowed)
-            raise BadValue(f'"{value}" is not allowed{suggest(value, allowed)}', f"write {choices}")
-        return value
-
-    return check
-
-
-def _fixed(text: str) -> timedelta:
-    """Read a duration that is real elapsed time (business days make no sense here)."""
-    duration = timing.parse_duration(text)
-    if duration.business_days:
-        raise BadValue(f'"{text}" counts business days', 'write a fixed time, like "12h" or "60s"')
-    return duration.fixed
-
-
-def _optional_duration(text: str) -> Duration | None:
-    """Read a duration, or None when the key is empty (the feature is off)."""
-    return timing.parse_duration(text) if text.strip() else None
-
-
-def _positive_fixed(text: str) -> timedelta:
-    interval = _fixed(text)
-    if not interval:
-        raise BadValue(f'"{text}" is zero', 'write a time longer than zero, like "60s"')
-    return interval
-
-
-def _max_followups(count: int) -> int:
-    if not 0 <= count <= MAX_FOLLOWUPS:
-        fix = f"write a number from 0 (no nudges) to {MAX_FOLLOWUPS}"
-        raise BadValue(f"{count} nudges is out of range", fix)
-    return count
-
-
-def _at_least(lowest: int) -> Callable[[int], int]:
-    def check(number: int) -> int:
-        if number < lowest:
-            raise BadValue(f"{number} is below {lowest}", f"write a number of {lowest} or more")
-        return number
-
-    return check
-
-
-def _percent(number: int) -> int:
-    if not 1 <= number <= 100:
-        raise BadValue(f"{number} is not a percentage", "write a number from 1 to 100, like 80")
-    return number
-
-
-def _holidays(code: str) -> str:
-    code = code.strip().upper()
-    timing.check_holidays(code)
-    return code
-
-
-def _command(text: str) -> tuple[str, ...]:
-    """Split a sendmail command line as a shell would."""
-    try:
-        words = tuple(shlex.split(text))
-    except ValueError as error:
-        raise BadValue(f"the command cannot be split: {error}", "close the quotes") from None
-    if not words:
-        raise BadValue("the command is empty", 'write "/usr/sbin/sendmail -t -i"')
-    return words
-
-
-def _url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadValue(f'"{url}" is not an http(s) URL', 'write a URL like "https://host/"')
-    return url
+    def _optional_path(self, section: str, key: str, *, want: str = "folder") -> Path | None:
+        """Read an optional path ("" means not set); one naming the wrong kind is reported."""
+        text = self._read(section, key, str)  # the written text, else the default
+        try:
+            path = parse.written_path(text, self.path.parent) if text.strip() else None
+            return parse.usable_path(path, want=want) if path else None
+        except BadValue as error:  # the default may name a file of the wrong kind too
+            self.report.add((section, key), f"{section}.{key}", error.problem, error.fix)
+            return None

@@ -24,6 +24,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from followup_mailer import timing
 from followup_mailer.errors import UserError
 from followup_mailer.intake.ics_people import Guests, guests
+from followup_mailer.intake.moments import FIRST_YEAR, LAST_YEAR
 from followup_mailer.intake.schedule import DEFAULT_LENGTH
 from followup_mailer.intake.titles import one_line
 
@@ -32,7 +33,16 @@ _REPLIES = {"REPLY", "COUNTER", "REFRESH", "DECLINECOUNTER"}  # answers, not inv
 _REPEATS = ("RRULE", "RDATE", "RECURRENCE-ID")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 # icalendar's parser trips in more ways than its own ValueErrors on damaged files
-PARSE_ERRORS = (ValueError, AttributeError, TypeError, KeyError, IndexError)
+# (a DURATION of a million weeks overflows; a damaged file may nest beyond the recursion limit)
+PARSE_ERRORS = (
+    ValueError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,8 @@ class _Reader:
         if not isinstance(written, datetime):
             fix = "use `followup-mailer add --start ...` with the time"
             return _skipped(base, f"is an all-day event, with no interview time; {fix}")
+        if not FIRST_YEAR <= written.year <= LAST_YEAR:
+            return _skipped(base, f"is dated {written.date()}, not a date an interview can have")
         tzid = _tzid(event, "DTSTART", "")
         if written.tzinfo is None and tzid and self._zone(tzid, written) is None:
             fix = "use `followup-mailer add --start ...` with the time instead"
@@ -134,6 +146,8 @@ class _Reader:
         end = self._end(event, start, tzid)
         if end is None:
             return _skipped(base, "ends before it starts; export the invite again")
+        if end.year > LAST_YEAR:
+            return _skipped(base, f"ends on {end.date()}, not a date an interview can have")
         people = guests(event, own=self.own, organizer_interviews=self.organizer)
         zone = self._zone(tzid, written) if tzid or written.utcoffset() else None
         skip = "" if people.interviewers else "lists nobody but you (and rooms) as guests"

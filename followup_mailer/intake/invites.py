@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from followup_mailer.errors import Problem, UserError
+from followup_mailer.intake.admit import header_problems
 from followup_mailer.intake.append import base_id, unique_id
 from followup_mailer.intake.edit import Edit
 from followup_mailer.intake.ics_events import Invite, read_invites
@@ -154,8 +155,16 @@ class _Planner:
             self.skipped.append(f"{invite.label}: would leave {old.id} with no interviewer")
         elif new == old:
             self.notes.append(f"{invite.label}: {old.id} is up to date")
-        else:
+        elif not self._refused(invite, new):
             self._edit(old, new)
+
+    def _refused(self, invite: Invite, interview: Interview) -> bool:
+        """Skip an event whose values `check` would refuse, saying why; the others go on."""
+        problems = header_problems(interview)
+        if problems:
+            why = "; ".join(f"{p.key}: {p.message}" for p in problems)
+            self.skipped.append(f"{invite.label}: has values a message cannot carry ({why})")
+        return bool(problems)
 
     def _edit(self, old: Interview, new: Interview) -> None:
         self.edits[old.id] = Edit(self.edits[old.id].old if old.id in self.edits else old, new)
@@ -167,7 +176,7 @@ class _Planner:
             self.notes.append(f"{invite.label}: the same meeting as {earlier}, added once")
             return
         interview = self._new(invite)
-        if interview is not None:
+        if interview is not None and not self._refused(invite, interview):
             self.added[meeting] = interview
             self.taken.add(interview.id)
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import TypeVar
 
 from followup_mailer.timing import BadValue
+
+D = TypeVar("D", date, datetime)
 
 DATETIME_EXAMPLE = "2026-11-20T14:00"
 DATE_EXAMPLE = "2026-11-27"
@@ -21,6 +24,9 @@ DATETIME_FIX = (
     "or with an offset like 2026-11-20T14:00-05:00"
 )
 DATE_FIX = f"write a date like {DATE_EXAMPLE}"
+# Interviews happen in these years; outside them a date is a typo, and the planner's arithmetic
+# (a deadline ten years on, a day before) would leave the calendar Python can count in.
+FIRST_YEAR, LAST_YEAR = 1800, 2999
 _DAY = r"(?P<day>\d{4}-\d{2}-\d{2})"
 _CLOCK = r"(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?)"
 _OFFSET = r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)"
@@ -36,9 +42,10 @@ def parse_datetime(text: str) -> datetime:
         raise BadValue(f'"{text}" is {what}', DATETIME_FIX)
     clock = _two_digit_hour(found["clock"].replace(",", "."))
     try:
-        return datetime.fromisoformat(f"{found['day']}T{clock}{_offset(found)}")
+        moment = datetime.fromisoformat(f"{found['day']}T{clock}{_offset(found)}")
     except ValueError as error:
         raise BadValue(f'"{text}" is not a real date and time ({error})', DATETIME_FIX) from None
+    return plausible(moment)
 
 
 def parse_date(text: str) -> date:
@@ -46,9 +53,18 @@ def parse_date(text: str) -> date:
     if _DATE.fullmatch(text.strip()) is None:
         raise BadValue(f'"{text}" is not a date', DATE_FIX)
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as error:
         raise BadValue(f'"{text}" is not a real date ({error})', DATE_FIX) from None
+    return plausible(day)
+
+
+def plausible(moment: D) -> D:
+    """Return a date or datetime of the years interviews happen in; raise BadValue else."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        fix = f"write a date between {FIRST_YEAR} and {LAST_YEAR}, like {DATE_EXAMPLE}"
+        raise BadValue(f"{moment.isoformat()} is not a date an interview can have", fix)
+    return moment
 
 
 def parse_day_or_datetime(text: str) -> date:

@@ -26,14 +26,22 @@ from zoneinfo import ZoneInfo
 from followup_mailer import timing
 from followup_mailer.errors import ConfigError
 from followup_mailer.intake import moments, schedule_cache
+from followup_mailer.intake.schedule_fields import (
+    CONTACT as CONTACT,
+)
+from followup_mailer.intake.schedule_fields import (
+    INTERVIEW as INTERVIEW,
+)
+from followup_mailer.intake.schedule_fields import (
+    INTERVIEWER as INTERVIEWER,
+)
+from followup_mailer.intake.schedule_fields import (
+    PEOPLE_FIX as PEOPLE_FIX,
+)
+from followup_mailer.intake.schedule_fields import (
+    TOP as TOP,
+)
 from followup_mailer.intake.validate import (
-    BOOLEAN,
-    DATETIME_OR_TEXT,
-    DAY_OR_TEXT,
-    STRING,
-    STRINGS,
-    TABLES,
-    Field,
     KeyPath,
     Place,
     Reporter,
@@ -56,45 +64,6 @@ _ID = re.compile(r"[a-z0-9._-]+")
 _NO_SECONDS = re.compile(
     r"(?m)^(\s*[A-Za-z_]+\s*=\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2})(?=\s*(?:[Zz+-]|#|$))"
 )
-_PEOPLE_FIX = (
-    'add a section per person: [[interview.{0}]] with name = "..." and email = "..." below it'
-)
-
-
-def _person_fields(*, with_lead: bool) -> dict[str, Field]:
-    fields = {
-        "name": Field(STRING, '"Dana Smith"', required=True),
-        "email": Field(STRING, '"dana@acme.example"', required=True),
-        "title": Field(STRING, '"Engineering Manager"', ""),
-        "notes": Field(STRING, '"asked how I would cut on-call load"', ""),
-        "addendum": Field(STRING, '"I have since read your paper on sharding"', ""),
-        "greeting": Field(STRING, '"Dr. Núñez"', ""),
-        "linkedin_connected": Field(BOOLEAN, "true", False),
-    }
-    return fields | {"lead": Field(BOOLEAN, "true", False)} if with_lead else fields
-
-
-_INTERVIEWER = _person_fields(with_lead=True)
-_CONTACT = _person_fields(with_lead=False)
-_INTERVIEW = {
-    "id": Field(STRING, '"acme-backend-onsite"', required=True),
-    "company": Field(STRING, '"Acme Corp"', required=True),
-    "role": Field(STRING, '"Senior Backend Engineer"', required=True),
-    "start": Field(DATETIME_OR_TEXT, "2026-11-20T14:00:00-05:00", required=True),
-    "end": Field(DATETIME_OR_TEXT, "2026-11-20T15:30:00-05:00"),
-    "duration": Field(STRING, '"90m"'),
-    "timezone": Field(STRING, '"America/Chicago"'),
-    "format": Field(STRING, '"one-on-one"', "one-on-one"),
-    "highlights": Field(STRINGS, '["your move to event sourcing"]', []),
-    "addendum": Field(STRING, '""', ""),
-    "expect_response_by": Field(DAY_OR_TEXT, "2026-11-27"),
-    "thread": Field(STRING, '""', ""),
-    "outcome": Field(STRING, '"pending"', "pending"),
-    "uid": Field(STRING, '""', ""),
-    "interviewer": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("interviewer")),
-    "contact": Field(TABLES, "", [], fix=_PEOPLE_FIX.format("contact")),
-}
-_TOP = {"interview": Field(TABLES, "", [], fix="start each interview with a line [[interview]]")}
 
 
 def load_schedule(
@@ -118,7 +87,7 @@ def load_schedule(
 def parse_schedule(text: str, *, file: str, default_tz: ZoneInfo) -> tuple[Interview, ...]:
     """Validate schedule TOML text; raise ConfigError listing every problem found."""
     reporter = Reporter(file, text)
-    top = read_table(reporter, _toml(text, file), where=(), prefix="", fields=_TOP)
+    top = read_table(reporter, _toml(text, file), where=(), prefix="", fields=TOP)
     reader = _Reader(reporter, default_tz)
     interviews = tuple(reader.interviews(top.get("interview", list, [])))
     reporter.raise_any()
@@ -161,7 +130,7 @@ class _Reader:
         raw_id = table.get("id")
         usable_id = isinstance(raw_id, str) and _ID.fullmatch(raw_id)
         label = f"interview[{raw_id}]" if usable_id else f"interview[#{index + 1}]"
-        values = read_table(self.report, table, where=where, prefix=label, fields=_INTERVIEW)
+        values = read_table(self.report, table, where=where, prefix=label, fields=INTERVIEW)
         at = Place(self.report, where, label)
         self._check_id(values, index, at)
         zone = self._zone(values, at)
@@ -169,7 +138,7 @@ class _Reader:
         end = self._end(values, start, at)
         interviewers = self._people(values, "interviewer", at)
         if not interviewers and values.has("interviewer"):
-            at.bad("interviewer", "no interviewer", _PEOPLE_FIX.format("interviewer"))
+            at.bad("interviewer", "no interviewer", PEOPLE_FIX.format("interviewer"))
         # With a problem reported, the placeholders below are never seen: interviews() drops it.
         start = start or _PLACEHOLDER
         return Interview(
@@ -254,7 +223,7 @@ class _Reader:
 
     def _people(self, values: Values, role: str, at: Place) -> tuple[Person, ...]:
         """Read the interviewers or contacts of an interview."""
-        fields = _INTERVIEWER if role == "interviewer" else _CONTACT
+        fields = INTERVIEWER if role == "interviewer" else CONTACT
         people = []
         for index, table in enumerate(values.get(role, list, [])):
             person_at = at.inner((role, index), f"{role}[{index + 1}]")

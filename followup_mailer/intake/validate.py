@@ -21,9 +21,11 @@ from followup_mailer.intake.keylines import KeyPath as KeyPath  # re-exported: t
 from followup_mailer.intake.keylines import find_line as find_line
 from followup_mailer.intake.keylines import key_lines as key_lines
 from followup_mailer.intake.keylines import line_of
+from followup_mailer.intake.reading import NotReadable, read_regular
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.StrEnum)
+_NESTING_FIX = "write plain tables and lists, nested a few levels at most"
 _SYNTAX_PLACE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -37,15 +39,15 @@ def problems_error(file: str, problems: list[Problem]) -> ConfigError:
 
 
 def read_text(path: Path, *, missing_fix: str) -> str:
-    """Read a UTF-8 file, or raise ConfigError saying what to do."""
+    """Read a UTF-8 regular file of bounded size, or raise ConfigError saying what to do."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular(path).decode("utf-8")
     except FileNotFoundError:
         problem = Problem(str(path), "the file does not exist", fix=missing_fix)
     except UnicodeDecodeError as error:
         problem = Problem(str(path), f"the file is not UTF-8 text ({error.reason})")
-    except OSError as error:
-        problem = Problem(str(path), f"cannot read the file: {error.strerror}")
+    except NotReadable as error:
+        problem = Problem(str(path), error.reason, fix="give the path of a TOML text file")
     raise problems_error(path.name, [problem])
 
 
@@ -53,6 +55,8 @@ def parse_toml(text: str, *, file: str) -> dict[str, Any]:
     """Parse TOML text, or raise ConfigError with the line and column of the syntax error."""
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        problem = Problem(file, "the TOML is nested too deeply to read", 1, fix=_NESTING_FIX)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         place = _SYNTAX_PLACE.search(message)
@@ -71,12 +75,14 @@ class Reporter:
     """Collect the problems of one TOML file, each placed at the line of the key it is about."""
 
     def __init__(self, file: str, text: str) -> None:
-        self.file = file
+        self.file, self.text = file, text
         self.problems: list[Problem] = []
-        self._lines = key_lines(text)
+        self._lines: dict[KeyPath, int] | None = None  # found on the first problem: it is slow
 
     def add(self, where: KeyPath, key: str, message: str, fix: str = "") -> None:
         """Record a problem about the key at `where`, shown to the user as `key`."""
+        if self._lines is None:
+            self._lines = key_lines(self.text)
         self.problems.append(Problem(self.file, message, line_of(self._lines, where), key, fix))
 
     def raise_any(self) -> None:

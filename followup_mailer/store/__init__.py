@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from followup_mailer.store.ledger import Snapshot, StateView, Store
+from followup_mailer.store.ledger import Store
+from followup_mailer.store.rows import Snapshot, StateView
 from followup_mailer.store.schema import DB_NAME, StorageError
 
 __all__ = ["DB_NAME", "Snapshot", "StateView", "StorageError", "Store"]

@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,10 @@ from followup_mailer.model import Hold, Outcome, Phase, Placed, Record, Seen, St
 from followup_mailer.store.rows import (
     SEEN_COLUMNS,
     STEP_COLUMNS,
+    Snapshot,
+    StateRow,
+    StateView,
+    changed_view,
     iso,
     record_of,
     seen_of,
@@ -30,18 +33,6 @@ from followup_mailer.store.rows import (
 from followup_mailer.store.schema import connect, storage_faults
 
 DECLINED = "you deleted the draft without sending it"
-# what the planner's view of a step is, as `save_states` stores it
-StateRow = tuple[Record, State, datetime | None, str]
-# a step's stored view, as text: state, due (UTC ISO 8601), reason, and whether it was created
-StateView = tuple[str, str | None, str, bool]
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The ledger as a pass needs it, read in one query."""
-
-    records: dict[str, Record]  # created steps, and every step of unscheduled interviews
-    states: dict[str, StateView]  # every step's stored view, to write only what changed
 
 
 class Store:
@@ -73,7 +64,8 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite may have rolled back already
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -204,12 +196,25 @@ class Store:
     # --- what the mailbox showed ---------------------------------------------------------
 
     def record_poll(
-        self, approved: Mapping[str, Placed], declined: Collection[str], seen: Collection[Seen]
+        self,
+        approved: Mapping[str, Placed],
+        declined: Collection[str],
+        seen: Collection[Seen],
+        restored: Mapping[str, Placed] | None = None,
     ) -> None:
         """Record a poll's findings in one transaction: approvals, declines, new messages."""
-        if not (approved or declined or seen):
+        restored = restored or {}
+        if not (approved or declined or seen or restored):
             return
         with self.transaction() as db:
+            db.executemany(
+                "UPDATE steps SET phase = ?, state = ?, reason = '', draft_id = ? WHERE key = ?"
+                " AND phase = ?",
+                [
+                    (Phase.DRAFTED, State.AWAITING_APPROVAL, p.draft_id, key, Phase.DECLINED)
+                    for key, p in restored.items()
+                ],
+            )
             for key, placed in approved.items():
                 db.execute(
                     "UPDATE steps SET phase = ?, state = ?, sent_at = ?, reason = '',"
@@ -290,9 +295,3 @@ class Store:
                 " value = excluded.value",
                 (name, value),
             )
-
-
-def changed_view(row: StateRow, known: StateView | None) -> bool:
-    """Tell whether the planner's view of a step differs from the one stored."""
-    _, state, due, reason = row
-    return known is None or known[:3] != (state.value, iso(due), reason)

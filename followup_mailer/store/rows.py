@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from followup_mailer.model import Kind, Phase, Record, Seen, State
@@ -30,6 +31,13 @@ def iso(value: datetime | None) -> str | None:
 
 def time_of(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def day_of(value: str | None) -> date | None:
+    """Read a stored day (older ledgers kept it as midnight with an offset: its date is the day)."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
 
 
 def record_of(row: tuple[Any, ...]) -> Record:
@@ -63,7 +71,7 @@ def seen_of(row: sqlite3.Row) -> Seen:
         message_id=values["message_id"],
         subject=values["subject"],
         bounced=tuple(json.loads(values["bounced"])),
-        return_date=time_of(values["return_date"]),
+        return_date=day_of(values["return_date"]),
         returned=tuple(json.loads(values["returned"])),
         organizer=values["organizer"],
     )
@@ -81,7 +89,27 @@ def seen_values(seen: Seen) -> tuple[object, ...]:
         seen.message_id,
         seen.subject,
         json.dumps(seen.bounced),
-        iso(seen.return_date),
+        seen.return_date.isoformat() if seen.return_date else None,
         json.dumps(seen.returned),
         seen.organizer,
     )
+
+
+# what the planner's view of a step is, as `save_states` stores it
+StateRow = tuple[Record, State, datetime | None, str]
+# a step's stored view, as text: state, due (UTC ISO 8601), reason, and whether it was created
+StateView = tuple[str, str | None, str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The ledger as a pass needs it, read in one query."""
+
+    records: dict[str, Record]  # created steps, and every step of unscheduled interviews
+    states: dict[str, StateView]  # every step's stored view, to write only what changed
+
+
+def changed_view(row: StateRow, known: StateView | None) -> bool:
+    """Tell whether the planner's view of a step differs from the one stored."""
+    _, state, due, reason = row
+    return known is None or known[:3] != (state.value, iso(due), reason)

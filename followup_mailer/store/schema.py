@@ -11,7 +11,9 @@ path and says what to do; nothing recorded before it is lost.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +95,8 @@ class StorageError(UserError):
 def storage_error(path: Path, error: sqlite3.Error | OSError) -> StorageError:
     """Describe a storage fault in words, with what the user can do about it."""
     text = str(error).lower()
+    if "disk i/o" in text and _disk_full(path):
+        text = "database or disk is full"  # a WAL that cannot grow reports a generic I/O error
     if "locked" in text or "busy" in text:
         advice = "another program holds it locked; close it (or wait for it) and try again"
     elif "full" in text:
@@ -109,6 +113,14 @@ def storage_error(path: Path, error: sqlite3.Error | OSError) -> StorageError:
     else:
         advice = "check the disk and the file, then run again"
     return StorageError(f"the ledger {path}: {error}: {advice}")
+
+
+def _disk_full(path: Path) -> bool:
+    """Tell whether the disk holding the ledger has no room left."""
+    try:
+        return shutil.disk_usage(path.parent).free < 4096
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -130,10 +142,47 @@ def connect(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the next lines may wait
-        db.execute("PRAGMA journal_mode=WAL")
+        _refuse_foreign(db, path)  # before anything writes to the file
+        _write_ahead(db)
         db.execute("PRAGMA synchronous=FULL")  # an intent must survive a power loss
         migrate(db, path)
     return db, path
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's database (or a newer ledger) without changing a byte of it."""
+    db.execute("BEGIN")  # one snapshot: another process may be migrating a fresh file
+    try:
+        version = _version(db, path)
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    finally:
+        if db.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+            db.execute("COMMIT")
+    tables = {row[0] for row in rows}
+    # ours: empty and new, or at a version of ours with its steps
+    if (version == 0 and tables) or (version > 0 and "steps" not in tables):
+        raise StorageError(
+            f"the ledger {path}: it is another program's database, not a followup-mailer "
+            "ledger: move it away (a new ledger is made on the next run) or set [state] dir"
+        )
+
+
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """Switch to write-ahead logging, waiting out another process doing the same.
+
+    SQLite answers "locked" at once to a journal-mode change while another connection is
+    opening the same fresh file, without its busy handler; once one of them switched, the
+    mode is kept in the file and the others find it there.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _create_private(path: Path) -> None:
