@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from followup_mailer.errors import UserError
 from followup_mailer.files import private_folder
-from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.protocol import Mailbox, Pace
+from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 
 
@@ -48,16 +49,22 @@ def _open_gmail(
     settings: Settings, *, clock: Callable[[], datetime], store: Store, pace: Pace
 ) -> Mailbox:
     """Open Gmail with the stored token, the configured endpoints and the ledger's position."""
-    from followup_mailer.auth.tokens import token_store
+    from followup_mailer.auth.stores import token_store_for
+    from followup_mailer.auth.tokens import check_token
     from followup_mailer.mailbox.gmail import POSITION_NAME, Position, open_gmail
 
-    tokens = token_store(
-        kind=settings.gmail.token_store,
-        account=settings.account.email,
-        state_dir=settings.state_dir,
-    )
+    tokens = token_store_for(settings)
+
+    def load_token() -> dict[str, Any] | None:
+        """Return the stored token once it has what a refresh needs (else AuthError)."""
+        token = tokens.load()
+        if token is not None:
+            check_token(token, source="the stored Gmail token")
+        return token
+
     return open_gmail(
-        load_token=tokens.load,
+        load_token=load_token,
+        save_token=tokens.save,  # a refreshed access token is kept: the next start needs none
         api_endpoint=settings.gmail.api_endpoint,
         token_uri=settings.gmail.token_uri,
         position=Position(

@@ -6,42 +6,31 @@ import os
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 
-import jinja2
 from rich.table import Table
 from rich.text import Text
 
-from followup_mailer.compose.lint import Finding, LintLimits, lint_panel
+from followup_mailer.compose.lint import Finding, lint_panel
 from followup_mailer.compose.message import (
-    KNOWN_TEMPLATES,
     Composed,
     Writer,
-    compose,
     render,
-    template_environment,
-    user_templates,
 )
 from followup_mailer.compose.parts import Previous
-from followup_mailer.compose.sandbox import TemplateRefused
 from followup_mailer.errors import Problem, TemplateError, UserError
-from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
-    REJECTION,
-    STAY_IN_TOUCH,
     THANK_YOU,
-    Format,
     Interview,
-    Person,
     Record,
     State,
     StepPlan,
-    step_key,
 )
 from followup_mailer.reconcile import current_plan
+from followup_mailer.settings import LintLimits, Settings
 from followup_mailer.store import Store
+from followup_mailer.template_check import check_templates
 
 PREVIEW_HEADERS = ("From", "To", "Subject", "In-Reply-To", "References")
 
@@ -176,76 +165,6 @@ def _previous(
         return None
     last = max(made, key=lambda r: r.intent_at or r.sent_at or datetime.min.replace(tzinfo=UTC))
     return Previous(last.subject, last.message_id, "", last.sent_at)
-
-
-def check_templates(
-    templates_dir: Path | None, writer: Writer | None = None, now: datetime | None = None
-) -> list[Problem]:
-    """Parse each template we know by name, and try the user's own on a sample interview."""
-    try:
-        env = template_environment(templates_dir)
-    except TemplateError as error:
-        return list(error.problems)
-    problems = []
-    for name in KNOWN_TEMPLATES:  # by name only: the folder itself is never walked
-        try:
-            env.get_template(name)
-        except jinja2.TemplateNotFound:
-            continue
-        except TemplateRefused as error:
-            fix = "keep your templates as plain files inside the templates folder"
-            problems.append(Problem(str(error.path), error.reason, None, "", fix))
-        except jinja2.TemplateSyntaxError as error:
-            where = error.filename or name
-            problems.append(Problem(where, error.message or "", error.lineno))
-        except RecursionError:  # the parser recurses once per bracket or block
-            fix = "nest brackets and blocks a few levels deep at most"
-            where = str(templates_dir / name) if templates_dir else name
-            problems.append(Problem(where, "is nested too deeply to read", None, "", fix))
-    if writer is not None and user_templates(templates_dir):
-        problems += _trial_renders(writer, now or datetime.now(UTC))
-    return list(dict.fromkeys(problems))  # a template refused here fails its trial render too
-
-
-def _trial_renders(writer: Writer, now: datetime) -> list[Problem]:
-    """Render every step once for a sample interview, so a slow or huge template shows now."""
-    dana = Person("Dana Smith", "dana@example.com", "Engineering Manager", "asked about my work")
-    sam = Person("Sam Lee", "sam@example.com", "Recruiter")
-    sample = Interview(
-        id="sample",
-        company="Example Corp",
-        role="Engineer",
-        start=now - timedelta(days=1),
-        end=now - timedelta(days=1, hours=-1),
-        format=Format.ONE_ON_ONE,
-        highlights=("the roadmap",),
-        interviewers=(dana,),
-        contacts=(sam,),
-    )
-    problems: list[Problem] = []
-    for step, person in (
-        (THANK_YOU, dana),
-        ("followup-1", sam),
-        ("followup-2", sam),
-        (REJECTION, sam),
-        (STAY_IN_TOUCH, sam),
-    ):
-        try:
-            compose(
-                sender=writer.sender,
-                interview=sample,
-                recipient=person,
-                step=step,
-                key=step_key(sample.id, step, person.email),
-                previous=None,
-                date=now,
-                templates_dir=writer.templates_dir,
-                limits=writer.limits,
-                timezone=writer.timezone,
-            )
-        except TemplateError as error:
-            problems += error.problems
-    return list(dict.fromkeys(problems))
 
 
 def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:

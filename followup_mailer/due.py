@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from followup_mailer.history import History
-from followup_mailer.intake.config import Settings
 from followup_mailer.model import (
     REJECTION,
     STAY_IN_TOUCH,
@@ -33,6 +32,7 @@ from followup_mailer.model import (
     step_key,
     updated,
 )
+from followup_mailer.settings import Settings
 
 DRAFT, SEND = "draft", "send"
 
@@ -98,7 +98,7 @@ class StepTimes:
             return due
         latest = max(away, key=lambda s: (s.return_date, s.date))
         assert latest.return_date is not None
-        back = latest.return_date.astimezone(self.calendar.tz).date()
+        back = latest.return_date
         resume = _utc(self.calendar.start_of_next_business_day(back))
         if resume <= _utc(due.at):
             return due

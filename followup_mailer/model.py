@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import functools
 from dataclasses import dataclass, field
+from datetime import date as Day
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -175,7 +176,9 @@ class Seen:
     bounced: tuple[str, ...] = ()  # for a bounce: the addresses that failed
     # for a bounce: the key header values and Message-IDs of our message it returned
     returned: tuple[str, ...] = ()
-    return_date: datetime | None = None  # for an auto-reply: the date it says they are back
+    # for an auto-reply: the day it says they are back (or away until), as written: a calendar
+    # date, not an instant, so that no timezone can move it
+    return_date: Day | None = None
     organizer: str = ""  # for an invite: the organizer's lower-case address
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from followup_mailer.compose.parts import Reminder
-from followup_mailer.intake.config import Settings
 from followup_mailer.model import REMINDER, THANK_YOU, Interview, Record, State, StepPlan
+from followup_mailer.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,15 +33,10 @@ if TYPE_CHECKING:
 
 ONE_DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
-_SEARCH_DAYS = 400
 _MAX_FIXED = timedelta(days=3660)
 _MAX_BUSINESS_DAYS = 2610
 _FIXED_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DURATION_FIX = 'write a number and a unit, like "24h", "1d12h" or "5bd"'
-_WINDOW_FIX = (
-    'write "always", or days and hours like "Mon-Fri 09:00-17:00" or "Mon,Wed,Fri 08:30-12:00"'
-)
 
 
 class BadValue(ValueError):
@@ -101,7 +96,7 @@ class Calendar:
     def start_of_next_business_day(self, day: date) -> datetime:
         """Return the start (00:00 local) of the first business day after `day`."""
         following = next(_business_days(day, self))
-        return _at_or_after(datetime.combine(following, time(0)), self.tz)
+        return at_or_after(datetime.combine(following, time(0)), self.tz)
 
 
 def parse_timezone(name: str) -> ZoneInfo:
@@ -130,15 +125,15 @@ def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     if naive.tzinfo is not None:
         raise ValueError(f"localize() needs a naive datetime, got {naive.isoformat()}")
     # PEP 495: fold=0 reads a gap time with the offset from before the jump, i.e. gap-length later.
-    return _settle(naive.replace(tzinfo=tz, fold=0))
+    return settle(naive.replace(tzinfo=tz, fold=0))
 
 
-def _settle(instant: datetime) -> datetime:
+def settle(instant: datetime) -> datetime:
     """Return the same instant as a real local time in its own zone (gap and fold resolved)."""
     return instant.astimezone(UTC).astimezone(instant.tzinfo)
 
 
-def _first_instant(
+def first_instant(
     after: datetime, until: datetime, reached: Callable[[datetime], bool]
 ) -> datetime:
     """Return the earliest instant in (after, until] where `reached` holds (false, then true)."""
@@ -149,20 +144,20 @@ def _first_instant(
     return high
 
 
-def _at_or_after(naive: datetime, tz: ZoneInfo) -> datetime:
+def at_or_after(naive: datetime, tz: ZoneInfo) -> datetime:
     """Return the first instant whose local time in `tz` is `naive` or later (gap -> its end)."""
     first = naive.replace(tzinfo=tz, fold=0)
-    if _settle(first).replace(tzinfo=None) == naive:
-        return _settle(first)
+    if settle(first).replace(tzinfo=None) == naive:
+        return settle(first)
     ends = sorted(x.astimezone(UTC) for x in (first, first.replace(fold=1)))
-    end = _first_instant(ends[0], ends[1], lambda u: u.astimezone(tz).replace(tzinfo=None) >= naive)
+    end = first_instant(ends[0], ends[1], lambda u: u.astimezone(tz).replace(tzinfo=None) >= naive)
     return end.astimezone(tz)
 
 
-def _is_ambiguous(local: datetime) -> bool:
+def is_ambiguous(local: datetime) -> bool:
     """Tell whether this local wall time occurs twice (a fall-back fold, not a gap)."""
     other = local.replace(fold=1 - local.fold)
-    exists = _settle(local).replace(tzinfo=None) == local.replace(tzinfo=None)
+    exists = settle(local).replace(tzinfo=None) == local.replace(tzinfo=None)
     return exists and other.utcoffset() != local.utcoffset()
 
 
@@ -172,12 +167,12 @@ def _wall_position(local: datetime) -> datetime:
     The second pass through a fall-back fold repeats wall times already used by the first pass;
     it counts as the end of the fold instead.
     """
-    if local.fold == 0 or not _is_ambiguous(local):
+    if local.fold == 0 or not is_ambiguous(local):
         return local
     tz = local.tzinfo
     span = _offset(local.replace(fold=0)) - _offset(local)
     moment = local.astimezone(UTC)
-    end = _first_instant(moment, moment + span, lambda u: not _is_ambiguous(u.astimezone(tz)))
+    end = first_instant(moment, moment + span, lambda u: not is_ambiguous(u.astimezone(tz)))
     return end.astimezone(tz)
 
 
@@ -220,7 +215,7 @@ def _business_days_after(instant: datetime, count: int, calendar: Calendar) -> d
         count -= 1
         if count > 0:
             continue
-        landed = _at_or_after(datetime.combine(target, wall), calendar.tz)
+        landed = at_or_after(datetime.combine(target, wall), calendar.tz)
         # A day skipped by its zone (a dateline move) cannot hold the result: take the next one.
         if landed.date() == target:
             return landed
@@ -245,7 +240,7 @@ def parse_duration(text: str) -> Duration:
         raise BadValue(f'"{text}" is negative', _DURATION_FIX)
     business = re.fullmatch(r"(\d+)bd", written)
     if business:
-        return _business_duration(text, int(business.group(1)))
+        return _business_duration(text, int(business.group(1).lstrip("0")[:15] or "0"))
     if "bd" in written:
         raise BadValue(f'"{text}" mixes business days with other units', 'write "5bd" alone')
     if not re.fullmatch(r"(?:\d+[smhdw])+", written):
@@ -265,115 +260,8 @@ def _fixed_duration(text: str, parts: list[tuple[str, str]]) -> Duration:
     units = [unit for _, unit in parts]
     if len(set(units)) != len(units):
         raise BadValue(f'"{text}" repeats a unit', 'write each unit once, like "1d12h"')
-    seconds = sum(int(number) * _FIXED_UNITS[unit] for number, unit in parts)
+    # at most 15 digits: more is more than ten years anyway, and int() refuses 5,000 digits
+    seconds = sum(int(n.lstrip("0")[:15] or "0") * _FIXED_UNITS[unit] for n, unit in parts)
     if seconds > _MAX_FIXED.total_seconds():
         raise BadValue(f'"{text}" is longer than ten years', "write a shorter duration")
     return Duration(text, timedelta(seconds=seconds))
-
-
-# --- send windows ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SendWindow:
-    """When messages may go out: some weekdays between two local times, or always."""
-
-    text: str
-    days: frozenset[int]  # 0=Mon..6=Sun; empty + always=True means always
-    start: time
-    end: time  # exclusive; start < end
-    always: bool = False
-
-    def contains(self, instant: datetime, calendar: Calendar) -> bool:
-        """Tell whether `instant` is inside the window, holidays being closed."""
-        if self.always:  # any time at all, holidays included
-            return True
-        local = instant.astimezone(calendar.tz)
-        return (
-            local.weekday() in self.days
-            and not calendar.is_holiday(local.date())
-            and self.start <= local.time() < self.end
-        )
-
-    def next_open(self, instant: datetime, calendar: Calendar) -> datetime:
-        """Return the earliest instant at or after `instant` inside the window."""
-        if self.contains(instant, calendar):
-            return instant.astimezone(calendar.tz)
-        moment = instant.astimezone(UTC)
-        first_day = moment.astimezone(calendar.tz).date() - ONE_DAY  # a fold can revisit it
-        for offset in range(_SEARCH_DAYS):
-            day = first_day + offset * ONE_DAY
-            later = [t for t in self._openings(day, calendar.tz) if t.astimezone(UTC) >= moment]
-            inside = [t for t in later if self.contains(t, calendar)]
-            if inside:
-                # Compare as UTC: one zone's datetimes compare by wall time, blind to the fold.
-                return min(inside, key=lambda t: t.astimezone(UTC))
-        raise ValueError(f'the send window "{self.text}" never opens in the next year')
-
-    def _openings(self, day: date, tz: ZoneInfo) -> list[datetime]:
-        """List the instants of `day` where the window may open: its start time, and a DST jump."""
-        opening = datetime.combine(day, self.start)
-        found = [_at_or_after(opening, tz)]
-        if _is_ambiguous(opening.replace(tzinfo=tz)):
-            found.append(_settle(opening.replace(tzinfo=tz, fold=1)))
-        jump = _offset_change(day, tz)
-        return [*found, jump] if jump else found
-
-
-def _offset_change(day: date, tz: ZoneInfo) -> datetime | None:
-    """Return the instant on `day` when the UTC offset changes, if it does."""
-    start = _at_or_after(datetime.combine(day, time(0)), tz)
-    stop = _at_or_after(datetime.combine(day + ONE_DAY, time(0)), tz)
-    if start.utcoffset() == stop.utcoffset():
-        return None
-    changed = _first_instant(
-        start, stop, lambda u: u.astimezone(tz).utcoffset() != start.utcoffset()
-    )
-    return changed.astimezone(tz)
-
-
-def parse_window(text: str) -> SendWindow:
-    """Read "always" or "Mon-Fri 09:00-17:00"; raise BadValue saying what to write."""
-    compact = re.sub(r"\s*([-,])\s*", r"\1", text.strip().lower())
-    if compact == "always":
-        return SendWindow(text, frozenset(), time(0), time(0), always=True)
-    parts = compact.split()
-    if len(parts) != 2 or parts[1].count("-") != 1:
-        raise BadValue(f'"{text}" is not a send window', _WINDOW_FIX)
-    days = _parse_days(parts[0])
-    start, end = (_parse_clock(clock, text) for clock in parts[1].split("-"))
-    if start >= end:
-        raise BadValue(
-            f'the send window "{text}" ends before it starts',
-            "write the earlier time first, like 09:00-17:00 (windows cannot cross midnight)",
-        )
-    return SendWindow(text, days, start, end)
-
-
-def _parse_days(text: str) -> frozenset[int]:
-    """Read "mon-fri", "mon,wed,fri" or "fri-mon" (wrapping) into weekday numbers."""
-    days: set[int] = set()
-    for item in text.split(","):
-        first, _, last = item.partition("-")
-        begin, finish = _day_number(first), _day_number(last or first)
-        days.update((begin + step) % 7 for step in range((finish - begin) % 7 + 1))
-    return frozenset(days)
-
-
-def _day_number(name: str) -> int:
-    """Return 0 for "mon" ... 6 for "sun"."""
-    if name not in _DAY_NAMES:
-        raise BadValue(
-            f'"{name}" is not a day', "use Mon, Tue, Wed, Thu, Fri, Sat, Sun, like Mon-Fri"
-        )
-    return _DAY_NAMES.index(name)
-
-
-def _parse_clock(text: str, window: str) -> time:
-    """Read "HH:MM" (24-hour clock)."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise BadValue(
-            f'"{text}" in "{window}" is not a time of day', "write 24-hour times like 09:00-17:30"
-        )
-    return time(int(match.group(1)), int(match.group(2)))

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from followup_mailer.cli.main import main  # noqa: E402
+from followup_mailer.cli.main import main
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
 HEADER = """# Command reference

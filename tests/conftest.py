@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from followup_mailer.intake.config import Settings, load_settings
+from followup_mailer.cli import output
+from followup_mailer.intake.config import load_settings
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
+from followup_mailer.settings import Settings
 
 # Timings are measured by scripts/bench, not asserted: no per-example deadline, which would
 # only make the property tests flaky on a busy machine.
 settings.register_profile("followup-mailer", deadline=None)
-settings.load_profile("followup-mailer")
+# HYPOTHESIS_PROFILE=campaign: three times the generated examples (docs/reliability.md)
+settings.register_profile("campaign", deadline=None, max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer"))
 
 BASE_CONFIG = {
     "account": {
@@ -72,3 +77,14 @@ def polled(mailbox: Mailbox, watch: Watch) -> Poll:
     poll = mailbox.poll(watch)
     mailbox.acknowledge(poll.cursor)
     return poll
+
+
+@pytest.fixture(autouse=True)
+def fresh_consoles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Give each test consoles of a known width (a command makes them once per process)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    output.stdout.cache_clear()
+    output.stderr.cache_clear()
+    yield
+    output.stdout.cache_clear()
+    output.stderr.cache_clear()

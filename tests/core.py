@@ -16,12 +16,13 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from followup_mailer.cli.context import writer_for
-from followup_mailer.intake.config import Settings, load_settings
+from followup_mailer.intake.config import load_settings
 from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.mailbox.maildir import MaildirMailbox
 from followup_mailer.mailbox.protocol import Mailbox, Poll, ThreadTail, Watch
 from followup_mailer.model import KEY_HEADER, Interview, Placed, Record
 from followup_mailer.reconcile import PassReport, run_pass
+from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 from tests import mailtools
 from tests.conftest import config_text

@@ -25,6 +25,8 @@ from followup_mailer.auth.tokens import FileTokenStore
 from tests.e2e import COMMAND, Workspace
 from tests.fakegmail import FakeGmail
 
+pytestmark = pytest.mark.slow  # sign-in runs the real command as a subprocess
+
 
 class Consent:
     """Google's consent page and code exchange for a Desktop client; grants come from the fake.
@@ -39,7 +41,9 @@ class Consent:
         self.asked: list[dict[str, str]] = []
         self.codes: dict[str, dict[str, str]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     @property
     def url(self) -> str:
@@ -237,7 +241,7 @@ def test_a_web_client_or_a_missing_file_is_explained(ws: Workspace, consent: Con
     (ws.root / "client_secret.json").unlink()
     missing = ws.run("auth", "login", "--no-browser", check=False)
     assert missing.returncode == 1
-    assert "client_secret.json" in missing.stderr and "docs/auth.md" in missing.stderr
+    assert "client_secret.json" in missing.stderr and "followup-mailer help auth" in missing.stderr
 
 
 # Import ------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ EXAMPLE = Path(__file__).parent.parent / "followup_mailer" / "examples" / "inter
 DANA = "Dana Smith <dana@acme.example>"
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(path_type=Path))
 @click.pass_context
 def cli(ctx: click.Context, config: Path) -> None:

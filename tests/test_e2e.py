@@ -11,6 +11,8 @@ import pytest
 from tests import mailtools
 from tests.e2e import Workspace, ended_recently, interview_toml
 
+pytestmark = pytest.mark.slow  # the real command and daemon, as subprocesses
+
 DANA = ("Dana Smith", "dana@acme.com")
 PRIYA = ("Priya Natarajan", "priya@globex.com")
 MARCO = ("Marco Rossi", "marco@globex.com")

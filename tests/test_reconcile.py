@@ -86,6 +86,24 @@ def test_a_draft_recalled_for_editing_and_sent_later_is_sent_not_declined(rig: R
     assert rig.records()[NUDGE].reason == "replied"
 
 
+def test_a_draft_recalled_then_saved_again_waits_again(rig: Rig) -> None:
+    rig.run()
+    content = mailtools.recall_draft(rig.maildir, KEY)  # neomutt: recalled for editing
+    rig.later(minutes=1)
+    rig.run()
+    assert rig.records()[KEY].state is State.SKIPPED  # gone, as far as a look can tell
+    saved = mailtools.deliver(rig.maildir, content, folder="Drafts")  # postponed again
+    rig.later(minutes=1)
+    rig.run()
+    record = rig.records()[KEY]
+    assert (record.state, record.draft_id) == (State.AWAITING_APPROVAL, saved.name.split(":")[0])
+    assert rig.records()[NUDGE].reason == "waits until you send the thank_you draft"
+    mailtools.approve_draft(rig.maildir, KEY, sent_at=rig.now)
+    rig.later(minutes=1)
+    rig.run()
+    assert rig.records()[KEY].state is State.SENT
+
+
 def test_a_sent_copy_that_is_filed_before_the_draft_goes_is_an_approval(rig: Rig) -> None:
     rig.run()
     draft = mailtools.find_by_key(rig.maildir, "Drafts", KEY)

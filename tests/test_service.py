@@ -18,7 +18,7 @@ import pytest
 from followup_mailer.daemon import service
 from followup_mailer.daemon.service import Host, Places, Ran
 from followup_mailer.errors import UserError
-from tests.e2e import COMMAND, Workspace, interview_toml, ended_recently
+from tests.e2e import COMMAND, Workspace, ended_recently, interview_toml
 
 DANA = ("Dana Smith", "dana@acme.com")
 
@@ -192,6 +192,7 @@ def ws(tmp_path: Path) -> Workspace:
     return workspace
 
 
+@pytest.mark.slow
 def test_service_install_command_writes_the_unit_and_runs_systemctl(ws: Workspace) -> None:
     fake_bin = ws.root / "bin"
     fake_bin.mkdir()
@@ -250,6 +251,7 @@ def listener(
     notify.sock.close()
 
 
+@pytest.mark.slow
 def test_the_daemon_speaks_the_notify_protocol(
     ws: Workspace, listener: tuple[str, NotifyListener]
 ) -> None:
@@ -278,6 +280,7 @@ def test_the_daemon_speaks_the_notify_protocol(
     assert journal and all(re.match(r"<[0-7]>followup_mailer", line) for line in journal)
 
 
+@pytest.mark.slow
 def test_without_the_journal_log_lines_carry_a_timestamp(ws: Workspace) -> None:
     once = ws.run("-v", "run", "--once", JOURNAL_STREAM="")
     lines = once.stderr.splitlines()

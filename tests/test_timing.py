@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 from followup_mailer.timing import (
     BadValue,
     Calendar,
-    SendWindow,
     check_holidays,
     localize,
     parse_duration,
     parse_timezone,
-    parse_window,
 )
+from followup_mailer.windows import SendWindow, parse_window
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -163,6 +163,7 @@ def fm(ws: Workspace, env: dict[str, str], *args: str) -> subprocess.CompletedPr
 PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
 
 
+@pytest.mark.slow  # a second process
 def test_a_keyring_backend_chosen_on_purpose_stores_and_removes_the_token(
     tmp_path: Path, gmail: FakeGmail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,6 +184,7 @@ def test_a_keyring_backend_chosen_on_purpose_stores_and_removes_the_token(
     assert after.returncode == 1 and "not signed in" in after.stdout
 
 
+@pytest.mark.slow  # a second process
 @pytest.mark.parametrize(
     "backend", ["keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"]
 )
@@ -200,6 +202,7 @@ def test_no_usable_keyring_fails_fast_with_the_two_ways_out(
     assert "Traceback" not in refused.stderr
 
 
+@pytest.mark.slow  # a second process
 def test_keyring_never_falls_back_to_plain_text_by_itself(tmp_path: Path, gmail: FakeGmail) -> None:
     ws = workspace(tmp_path, gmail, "keyring")
     env = keyring_env(tmp_path)  # no backend named, no session bus: only keyrings.alt is left
@@ -264,6 +267,7 @@ def in_session(ws: Workspace, tmp_path: Path, script: str) -> subprocess.Complet
     )
 
 
+@pytest.mark.slow  # a second process
 @needs_secret_service
 def test_an_unlocked_secret_service_keeps_the_token(tmp_path: Path, gmail: FakeGmail) -> None:
     ws = workspace(tmp_path, gmail, "keyring")
@@ -279,6 +283,7 @@ def test_an_unlocked_secret_service_keeps_the_token(tmp_path: Path, gmail: FakeG
     assert "check        works" in done.stdout and "Removed" in done.stdout
 
 
+@pytest.mark.slow  # a second process
 @needs_secret_service
 def test_a_locked_secret_service_fails_at_once_with_the_ways_out(
     tmp_path: Path, gmail: FakeGmail

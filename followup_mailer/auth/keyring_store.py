@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from followup_mailer.auth.tokens import _quietly, _with_notes, parse_token
+from followup_mailer.auth.tokens import load_quietly, parse_token, with_notes
 from followup_mailer.errors import AuthError
 from followup_mailer.logs import remember_secrets
 
@@ -43,7 +43,7 @@ class KeyringTokenStore:
         return parse_token(text, where=f"the keyring entry {SERVICE}/{self.account}")
 
     def save(self, token: Mapping[str, Any]) -> None:
-        token = _with_notes(token, _quietly(self.load))
+        token = with_notes(token, load_quietly(self.load))
         remember_secrets(token)
         self._call("set_password", json.dumps(token, sort_keys=True))
 

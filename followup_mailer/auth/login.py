@@ -31,8 +31,8 @@ from followup_mailer.auth.signin import (
 )
 from followup_mailer.auth.tokens import TokenStore
 from followup_mailer.errors import AuthError
-from followup_mailer.intake.config import Settings
 from followup_mailer.logs import remember_secrets
+from followup_mailer.settings import Settings
 
 LOGIN_TIMEOUT = 300  # seconds to wait for the browser to come back
 

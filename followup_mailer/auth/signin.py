@@ -1,9 +1,8 @@
 """Signing in to Gmail: checking and storing a token, token import, status and logout.
 
-auth_login.py runs Google's OAuth flow. Every token, signed in or imported, is checked (scopes
-granted, the account it belongs to) before it is stored, with the time of consent: an OAuth app
-left in "Testing" gets refresh tokens that Google ends seven days after consent, and `status`
-says when that would be.
+login.py runs Google's OAuth flow. Every token is checked (scopes granted, its account) before
+it is stored, with the time of consent: an OAuth app left in "Testing" gets refresh tokens that
+Google ends seven days after consent, and `status` says when that would be.
 """
 
 from __future__ import annotations
@@ -17,15 +16,15 @@ from typing import Any
 
 from followup_mailer.auth.tokens import TokenStore, check_token
 from followup_mailer.errors import AuthError
-from followup_mailer.intake.config import Settings
 from followup_mailer.logs import remember_secrets
+from followup_mailer.settings import Settings
 
 COMPOSE = "https://www.googleapis.com/auth/gmail.compose"
 READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 METADATA = "https://www.googleapis.com/auth/gmail.metadata"
 SCOPES = (COMPOSE, READONLY)
 TESTING_LIFETIME = timedelta(days=7)  # how long Google keeps a "Testing" app's refresh token
-GUIDE = "docs/auth.md"
+GUIDE = "`followup-mailer help auth`"
 SIGN_IN = "run `followup-mailer auth login`"
 
 Say = Callable[[str], None]

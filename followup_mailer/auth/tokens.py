@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from followup_mailer import files
 from followup_mailer.errors import AuthError
 from followup_mailer.faults import faultpoint
 from followup_mailer.files import write_atomic
@@ -92,7 +91,7 @@ class TokenWatch:
         return now != before and now not in ("none", "unreadable")
 
 
-def _with_notes(token: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
+def with_notes(token: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
     """Carry our notes (consent time, account) over when the same grant is saved again."""
     new = dict(token)
     if old and old.get("refresh_token") == new.get("refresh_token"):
@@ -133,7 +132,7 @@ class FileTokenStore:
     def save(self, token: Mapping[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         make_private(self.path.parent)
-        token = _with_notes(token, _quietly(self.load))
+        token = with_notes(token, load_quietly(self.load))
         remember_secrets(token)
         write_private(self.path, json.dumps(token, indent=2, sort_keys=True))
 
@@ -157,7 +156,7 @@ def parse_token(text: str, *, where: str) -> dict[str, Any] | None:
     return data
 
 
-def _quietly(load: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+def load_quietly(load: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
     """Return the stored token, or None when it cannot be read (a save replaces it anyway)."""
     try:
         return load()
@@ -166,35 +165,16 @@ def _quietly(load: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None
 
 
 def make_private(path: Path) -> None:
-    """Refuse a path someone else owns; take back group/other access, with a warning."""
-    info = path.stat()
-    if info.st_uid != os.getuid():
-        raise AuthError(
-            f"{path} belongs to another user (uid {info.st_uid}); remove it and sign in again "
-            "with `followup-mailer auth login`"
-        )
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        wanted = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600
-        path.chmod(wanted)
-        log.warning(
-            "%s was open to other users (mode %o); set it to %o. If someone may have read the "
-            "token, sign in again with `followup-mailer auth login`",
-            path,
-            stat.S_IMODE(info.st_mode),
-            wanted,
-        )
+    """Refuse a token path someone else owns; take back group/other access, with a warning."""
+    files.make_private(
+        path,
+        foreign="remove it and sign in again with `followup-mailer auth login`",
+        exposed="If someone may have read the token, sign in again with "
+        "`followup-mailer auth login`",
+        error=AuthError,
+    )
 
 
 def write_private(path: Path, text: str) -> None:
     """Write a 0600 file atomically: a crash leaves the old file or the new one, never half."""
     write_atomic(path, text.encode("utf-8"), midway=lambda: faultpoint("during_token_write"))
-
-
-def token_store(*, kind: str, account: str, state_dir: Path) -> TokenStore:
-    """Return the store the config asks for."""
-    # imported here, not at the top: the keyring store builds on this module
-    from followup_mailer.auth.keyring_store import KeyringTokenStore
-
-    if kind == "file":
-        return FileTokenStore(state_dir / "tokens" / f"{account.lower()}.json")
-    return KeyringTokenStore(account.lower())

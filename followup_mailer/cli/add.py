@@ -200,7 +200,7 @@ class _AddFlags:
         length = self.duration
         if self.end is None and length is None and ask.interactive:
             length = ask.value(None, "--duration", "How long", length_value, default="1h")
-        people = _with_notes(_with_lead(ask.people(self.interviewers), self.lead), self.notes)
+        people = with_notes(_with_lead(ask.people(self.interviewers), self.lead), self.notes)
         highlights = self.highlights
         if not highlights and not self.notes:
             highlights = ask.optional("A point from the conversation the notes may mention")
@@ -254,7 +254,7 @@ def _with_lead(people: tuple[Person, ...], lead: str | None) -> tuple[Person, ..
     return tuple(replace(p, lead=p.email.lower() == lead) for p in people)
 
 
-def _with_notes(
+def with_notes(
     people: tuple[Person, ...], notes: tuple[tuple[str, str], ...]
 ) -> tuple[Person, ...]:
     for email, _ in notes:

@@ -12,11 +12,12 @@ import click
 from followup_mailer.auth import login as auth_login
 from followup_mailer.auth import signin
 from followup_mailer.cli.context import Session, now_utc, pass_session
+from followup_mailer.errors import UserError
 
 
 @click.group()
 def auth() -> None:
-    """Sign in to Gmail and manage the stored token (see docs/auth.md)."""
+    """Sign in to Gmail and manage the stored token (`followup-mailer help auth` explains)."""
 
 
 @auth.command()
@@ -44,6 +45,11 @@ def login(session: Session, no_browser: bool) -> None:
 @pass_session
 def auth_import(session: Session, file: Path) -> None:
     """Store an authorized-user JSON (refresh_token, client_id, client_secret) made elsewhere."""
+    from followup_mailer.intake.reading import special_kind
+
+    kind = special_kind(file)  # a FIFO would block the read, /dev/zero would never end
+    if kind:
+        raise UserError(f"{file} is {kind}, not a file; give the authorized-user JSON file")
     saved = signin.import_token(
         settings=session.settings,
         store=session.token_store(),
@@ -76,7 +82,7 @@ def _print_saved(saved: signin.Saved) -> None:
         end = _date(saved.consented_at + signin.TESTING_LIFETIME)
         click.echo(
             f'If your OAuth app is still in "Testing", Google ends this sign-in on {end}; '
-            'publish it "In production" to keep it (docs/auth.md).'
+            'publish it "In production" to keep it (`followup-mailer help auth`).'
         )
 
 

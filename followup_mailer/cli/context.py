@@ -19,8 +19,8 @@ from followup_mailer.intake.paths import config_path
 if TYPE_CHECKING:
     from followup_mailer.auth.tokens import TokenStore
     from followup_mailer.compose.message import Writer
-    from followup_mailer.intake.config import Settings
     from followup_mailer.model import Interview
+    from followup_mailer.settings import Settings
     from followup_mailer.store import Store
 
 LOCK_WAIT = 60.0  # seconds a command waits for a pass of the daemon to finish
@@ -70,7 +70,7 @@ class Session:
         return holding(self.settings.state_dir, wait=wait, what="a pass", waiting=warn)
 
     def token_store(self) -> TokenStore:
-        from followup_mailer.auth.tokens import token_store
+        from followup_mailer.auth.stores import token_store
 
         settings = self.settings
         return token_store(

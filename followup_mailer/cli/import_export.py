@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import tzinfo
-from typing import IO, TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -34,7 +36,9 @@ Examples:
 
 
 @click.command("import-ics", epilog=IMPORT_EXAMPLES)
-@click.argument("file", type=click.File("rb"))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=str)
+)
 @click.option(
     "--company",
     callback=one(text_value),
@@ -55,7 +59,7 @@ Examples:
 @click.pass_obj
 def import_ics(
     session: Session,
-    file: IO[bytes],
+    file: str,
     company: str | None,
     role: str | None,
     organizer_interviews: bool,
@@ -97,7 +101,7 @@ def import_ics(
 def _found(
     session: Session,
     schedule: intake.ScheduleFile,
-    file: IO[bytes],
+    file: str,
     company: str,
     role: str,
     organizer_interviews: bool,
@@ -115,22 +119,31 @@ def _found(
         organizer_interviews=organizer_interviews,
     )
     return invites.import_ics(
-        file.read(),
-        file=_name_of(file),
+        _calendar_bytes(file),
+        file="standard input" if file == "-" else file,
         existing=schedule.interviews,
         options=options,
         reinstatable=cancelled_here(schedule.raw.decode("utf-8"), schedule.interviews),
     )
 
 
-def _name_of(file: IO[bytes]) -> str:
-    name = getattr(file, "name", None)
-    return name if isinstance(name, str) and name != "<stdin>" else "standard input"
+def _calendar_bytes(file: str) -> bytes:
+    """Read the calendar file ("-": standard input): a regular file of bounded size only."""
+    from followup_mailer.intake.reading import NotReadable, read_bounded, read_regular
+
+    try:
+        if file == "-":
+            return read_bounded(sys.stdin.buffer, path=Path("standard input"))
+        return read_regular(Path(file))
+    except FileNotFoundError:
+        raise UserError(f"{file} does not exist; give the path of the invite (.ics)") from None
+    except NotReadable as error:
+        raise UserError(f"{file} {error.reason}; give the path of the invite (.ics)") from None
 
 
 def _show_dry_run(added: Sequence[Interview], edits: Sequence[Edit], tz: tzinfo) -> None:
     for edit in edits:
-        say(f"would {_verb(edit)} {edit.old.id}: {'; '.join(changes(edit, tz))}")
+        say(f"would {_verb(edit, present=True)} {edit.old.id}: {'; '.join(changes(edit, tz))}")
     if added:
         click.echo("\n".join(intake.interview_toml(i) for i in added), nl=False)
 
@@ -146,10 +159,14 @@ def _report_edits(session: Session, edits: Sequence[Edit], file: str) -> None:
         say(line)
 
 
-def _verb(edit: Edit) -> str:
+def _verb(edit: Edit, *, present: bool = False) -> str:
+    """Name what an edit does: "updated", or "update" after "would"."""
     if edit.new.outcome is Outcome.WITHDRAWN and edit.old.outcome is not Outcome.WITHDRAWN:
-        return "cancelled"
-    return "reinstated" if edit.old.outcome is Outcome.WITHDRAWN else "updated"
+        verb = "cancelled"
+    else:
+        verb = "reinstated" if edit.old.outcome is Outcome.WITHDRAWN else "updated"
+    present_tense = {"cancelled": "cancel", "reinstated": "reinstate", "updated": "update"}
+    return present_tense[verb] if present else verb
 
 
 def changes(edit: Edit, tz: tzinfo) -> list[str]:

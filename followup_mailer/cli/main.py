@@ -16,6 +16,7 @@ import click
 from followup_mailer import __version__
 from followup_mailer.cli.context import Session
 from followup_mailer.cli.logging import setup_logging
+from followup_mailer.cli.oserrors import os_error
 from followup_mailer.cli.output import detail, error
 from followup_mailer.errors import FollowupError
 
@@ -61,6 +62,10 @@ class _Group(click.Group):
             if ctx.meta.get("debug"):
                 raise
             fail(problem)
+        except OSError as problem:  # a full disk, a read-only folder: the machine, not a bug
+            if ctx.meta.get("debug"):
+                raise
+            fail(os_error(problem))
 
 
 def fail(problem: FollowupError) -> NoReturn:

@@ -6,7 +6,7 @@ import click
 
 from followup_mailer import checks
 from followup_mailer.cli.context import Session, now_utc, pass_session
-from followup_mailer.cli.output import out, say
+from followup_mailer.cli.output import say, stdout
 from followup_mailer.errors import UserError
 
 
@@ -28,7 +28,7 @@ def check(session: Session) -> None:
     say(f"schedule  {settings.schedule.path}: {len(interviews)} interview(s)")
     say(f"messages  {report.rendered} rendered, {len(report.findings)} lint finding(s)")
     if report.findings:
-        out.print(checks.findings_table(report.findings))
+        stdout().print(checks.findings_table(report.findings))
     notes = sum(1 for _, finding in report.findings if finding.rule == "note")
     if notes:
         say(

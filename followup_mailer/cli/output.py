@@ -1,18 +1,22 @@
 """Terminal output: one place that prints, and never reads user text as markup.
 
-Rich interprets `[...]` as markup; every string that may hold user text
-(names, file paths, error messages) goes through `escape` before it reaches
-a console, so `interview[#3].role` prints as written. Rich is loaded on the
+Rich interprets `[...]` as markup and `:smile:` as an emoji; every string that
+may hold user text (names, file paths, error messages) goes through `escape`
+before it reaches a console, and the consoles read no emoji codes, so
+`interview[#3].role` and `:smile:` print as written. Rich is loaded on the
 first print, so `--help` does not pay for it.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+MAX_MESSAGE_CHARS = 2_000  # an error or warning line longer than this is shortened in the middle
 
 
 @functools.cache
@@ -20,7 +24,8 @@ def stdout() -> Console:
     """Return the console for results (standard output)."""
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    # `:smile:` in a name prints as written; COLUMNS, when set, wins over any guess
+    return Console(soft_wrap=True, emoji=False, width=_columns())
 
 
 @functools.cache
@@ -28,7 +33,13 @@ def stderr() -> Console:
     """Return the console for warnings and errors (standard error)."""
     from rich.console import Console
 
-    return Console(stderr=True, soft_wrap=True)
+    return Console(stderr=True, soft_wrap=True, emoji=False, width=_columns())
+
+
+def _columns() -> int | None:
+    """Return the width COLUMNS asks for, or None to let the terminal say."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def escape(text: str) -> str:
@@ -45,23 +56,22 @@ def say(text: str) -> None:
 
 def warn(text: str) -> None:
     """Print a warning (user text included) to standard error."""
-    stderr().print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
+    stderr().print(f"[yellow]warning:[/] {escape(clipped(text))}", highlight=False)
 
 
 def error(text: str) -> None:
     """Print an error (user text included) to standard error."""
-    stderr().print(f"[bold red]error:[/] {escape(text)}", highlight=False)
+    stderr().print(f"[bold red]error:[/] {escape(clipped(text))}", highlight=False)
 
 
 def detail(text: str) -> None:
     """Print one indented detail line (a problem, a finding) to standard error."""
-    stderr().print(f"  • {escape(text)}", highlight=False)
+    stderr().print(f"  • {escape(clipped(text))}", highlight=False)
 
 
-def __getattr__(name: str) -> Console:
-    """Give `out` and `err`, the two consoles, to modules that print rich renderables."""
-    if name == "out":
-        return stdout()
-    if name == "err":
-        return stderr()
-    raise AttributeError(name)
+def clipped(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Shorten a message that quotes a huge value (a 100,000-character id) to a readable one."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]} … ({len(text) - 2 * keep:,} characters left out) … {text[-keep:]}"

@@ -9,7 +9,7 @@ import click
 
 from followup_mailer.cli import views
 from followup_mailer.cli.context import Session, now_utc, pass_session
-from followup_mailer.cli.output import detail, out, say, warn
+from followup_mailer.cli.output import detail, say, stdout, warn
 from followup_mailer.cli.params import DATETIME, in_zone
 from followup_mailer.errors import UserError
 from followup_mailer.notices import Notice, notices
@@ -39,7 +39,7 @@ def plan_command(session: Session, at: datetime | None, as_json: bool) -> None:
         ]
         click.echo(json.dumps(data, indent=2))
         return
-    out.print(views.timeline(planned, items, settings.account.timezone, now))
+    stdout().print(views.timeline(planned, items, settings.account.timezone, now))
 
 
 @click.command()
@@ -66,7 +66,7 @@ def status(session: Session, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([row.as_json() for row in items], indent=2))
     elif items:
-        out.print(views.status_table(items, settings.account.timezone, now_utc()))
+        stdout().print(views.status_table(items, settings.account.timezone, now_utc()))
         for hint in hints:
             say(f"{hint.interview}: {hint.text}")
     else:

@@ -55,7 +55,8 @@ def _print_pass(
     for key in declined:
         say(f"declined  {key} (draft deleted; it will not come back)")
     for key, summary in created.items():
-        say(f"{summary:<9} {key}")
+        what, _, why = summary.partition(": ")  # "failed: <why>": the key first, then why
+        say(f"{what:<9} {key}" + (f": {why}" if why else ""))
     if new:
         say(f"{new} new message(s) from the companies noted")
     if not (created or approved or declined or new):

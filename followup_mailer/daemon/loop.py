@@ -37,13 +37,14 @@ from followup_mailer.daemon.signin import MailboxSlot
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.daemon.watch import ClockJump, FileStamp
 from followup_mailer.errors import AuthError, FollowupError, UserError
-from followup_mailer.intake.config import Settings, load_settings
+from followup_mailer.intake.config import load_settings
 from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.intake.schedule_cache import CACHE_NAME
 from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
 from followup_mailer.mailbox.guarded import Pulse
 from followup_mailer.model import Interview, State
 from followup_mailer.reconcile import PassReport, run_pass
+from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)

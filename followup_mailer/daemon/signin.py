@@ -12,12 +12,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from followup_mailer.auth.tokens import TokenWatch, token_store
+from followup_mailer.auth.stores import token_store
+from followup_mailer.auth.tokens import TokenWatch
 from followup_mailer.backends import open_mailbox
 from followup_mailer.errors import AuthError
-from followup_mailer.intake.config import Settings
 from followup_mailer.mailbox.guarded import Pulse, guard
 from followup_mailer.mailbox.protocol import Mailbox
+from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 
 log = logging.getLogger(__name__)
