@@ -32,7 +32,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from followup_mailer.compose.message import Writer
+from followup_mailer.compose.parts import Writer
 from followup_mailer.daemon.signin import MailboxSlot
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.daemon.watch import ClockJump, FileStamp
@@ -148,11 +148,13 @@ class Daemon:
         if self.stopping.is_set():
             return
         log.info("stopping on %s", signal.Signals(signum).name)
+        # only a flag here: the file check (every second, on the worker thread) ends the
+        # scheduler; called from a handler, it could wait for ever on a lock the interrupted
+        # code holds (the executor's, while the main loop submits a job)
         self.stopping.set()
-        self._shut_down()
 
     def _shut_down(self) -> None:
-        """End the scheduler's loop (a signal before it started is seen by the file check)."""
+        """End the scheduler's loop, from a job (a signal before it started is seen the same)."""
         if self.scheduler.state == STATE_RUNNING:
             self.scheduler.shutdown(wait=False)
 
