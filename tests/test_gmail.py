@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -16,12 +17,8 @@ from followup_mailer.auth.stores import token_store
 from followup_mailer.backends import open_mailbox
 from followup_mailer.errors import AuthError
 from followup_mailer.mailbox.gmail import POSITION_NAME, GmailMailbox, Position, open_gmail
-from followup_mailer.mailbox.gmail_http import (
-    Backoff,
-    ConnectFailed,
-    OneShotHttp,
-    OneShotHTTPSConnection,
-)
+from followup_mailer.mailbox.gmail_errors import ConnectFailed
+from followup_mailer.mailbox.gmail_http import Backoff, OneShotHttp, OneShotHTTPSConnection
 from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Watch
 from followup_mailer.model import KEY_HEADER, Kind
 from followup_mailer.store import Store
@@ -51,7 +48,9 @@ def letter(key: str = KEY, subject: str = "Thank you for today") -> EmailMessage
 
 
 def watch(drafts: dict[str, str] | None = None, threads: tuple[str, ...] = ()) -> Watch:
-    return Watch(drafts or {}, threads, {DANA}, {"acme.com"}, {ALEX})
+    return Watch(
+        drafts=drafts or {}, threads=threads, addresses={DANA}, domains={"acme.com"}, own={ALEX}
+    )
 
 
 class Opened:
@@ -395,6 +394,26 @@ def test_edited_and_sent_between_two_polls_is_still_approved(
     sent_id = fake.user_sends_draft(draft.draft_id, subject="A new subject")
     poll = polled(opened.box, watch({KEY: draft.draft_id}, (draft.thread_id,)))
     assert poll.approved[KEY].mailbox_id == sent_id
+
+
+def test_a_draft_given_to_schedule_send_is_approved_when_it_goes_out(
+    fake: FakeGmail, opened: Opened
+) -> None:
+    draft = opened.box.create_draft(letter(), thread_id="")
+    polled(opened.box, watch({KEY: draft.draft_id}))
+    waiting = fake.user_schedules_draft(draft.draft_id)
+    # the draft left Drafts before anything was sent: as far as Gmail says, it is gone
+    gone = polled(opened.box, watch({KEY: draft.draft_id}, (draft.thread_id,)))
+    after_gone = replace(watch(threads=(draft.thread_id,)), declined=(KEY,))
+    still_waiting = polled(opened.box, after_gone)
+    fake.scheduled_send_goes_out(waiting)
+
+    poll = polled(opened.box, after_gone)
+
+    assert (gone.approved, gone.declined) == ({}, (KEY,))
+    assert (still_waiting.approved, still_waiting.seen) == ({}, ())
+    assert poll.approved[KEY].mailbox_id == waiting and poll.seen == ()
+    assert poll.approved[KEY].thread_id == draft.thread_id
 
 
 def test_a_nudge_carries_the_reply_headers_gmail_needs(fake: FakeGmail, opened: Opened) -> None:

@@ -158,6 +158,16 @@ class FakeGmail:
                 self._state.mailbox.edit_draft_in_ui(draft_id, subject=subject)
             return self._state.mailbox.send_draft(draft_id).id
 
+    def user_schedules_draft(self, draft_id: str) -> str:
+        """Press Schedule send on a draft: it leaves Drafts now; return the waiting message's id."""
+        with self._state.lock:
+            return self._state.mailbox.schedule_draft(draft_id).id
+
+    def scheduled_send_goes_out(self, message_id: str) -> None:
+        """Let a scheduled message go out (it gains SENT)."""
+        with self._state.lock:
+            self._state.mailbox.send_scheduled(message_id)
+
     def user_deletes_draft(self, draft_id: str) -> None:
         """Discard a draft."""
         with self._state.lock:

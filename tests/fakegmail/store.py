@@ -163,6 +163,21 @@ class Mailbox:
         self._remove(old.id)
         return self._add(self._stamp_sent(raw), self._sent_labels(raw), old.thread_id)
 
+    def schedule_draft(self, draft_id: str) -> StoredMessage:
+        """Schedule send: the draft goes at once; its message waits, labelled SCHEDULED."""
+        old = self.draft(draft_id)
+        _require_recipients(old.raw)
+        del self.drafts[draft_id]
+        self._remove(old.id)
+        return self._add(self._stamp_sent(old.raw), ("SCHEDULED",), old.thread_id)
+
+    def send_scheduled(self, message_id: str) -> StoredMessage:
+        """The scheduled time comes: the waiting message becomes a sent one (a labelAdded)."""
+        message = self.message(message_id)
+        if "SCHEDULED" not in message.label_ids:
+            raise ValueError(f"message {message_id} is not scheduled")
+        return self.relabel(message_id, add=self._sent_labels(message.raw), remove=("SCHEDULED",))
+
     def delete_draft(self, draft_id: str) -> StoredMessage:
         """Delete a draft for good."""
         message = self.draft(draft_id)
