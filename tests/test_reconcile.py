@@ -177,6 +177,9 @@ class Mailroom(RuleBasedStateMachine):
         self.folder = Path(self._make_folder())
         self.rig = Rig(self.folder, schedule=interview_text(people=PEOPLE))
         self.replied_at: datetime | None = None
+        self.thanked_at: datetime | None = None  # the first thank-you the user sent
+        # the nudges announced before the reply: by order of events, not clock (it may go back)
+        self.nudged_before_reply: dict[str, datetime] = {}
         self.recalled: dict[str, bytes] = {}
 
     @staticmethod
@@ -194,7 +197,8 @@ class Mailroom(RuleBasedStateMachine):
     def first_pass(self) -> None:
         self.rig.run()
 
-    @rule(minutes=st.integers(1, 60 * 24 * 9))
+    # soon, or a week or more later (when nudges fall due)
+    @rule(minutes=st.integers(1, 600) | st.integers(60 * 24 * 7, 60 * 24 * 12))
     def a_pass_later(self, minutes: int) -> None:
         self.rig.later(minutes=minutes)
         self.rig.run()
@@ -211,6 +215,8 @@ class Mailroom(RuleBasedStateMachine):
         if drafts:
             key = drafts[index % len(drafts)]
             mailtools.approve_draft(self.rig.maildir, key, sent_at=self.rig.now)
+            if "/thank_you/" in key:
+                self.thanked_at = min(self.thanked_at or self.rig.now, self.rig.now)
 
     @rule(index=st.integers(0, 20))
     def the_user_deletes_a_draft(self, index: int) -> None:
@@ -227,8 +233,10 @@ class Mailroom(RuleBasedStateMachine):
 
     @rule()
     def the_client_sends_what_it_recalled(self) -> None:
-        for content in self.recalled.values():
+        for key, content in self.recalled.items():
             mailtools.send_recalled(self.rig.maildir, content, sent_at=self.rig.now)
+            if "/thank_you/" in key:
+                self.thanked_at = min(self.thanked_at or self.rig.now, self.rig.now)
         self.recalled.clear()
 
     @rule(sender=st.sampled_from(["dana@acme.com", "lee@acme.com", "hr@acme.com"]))
@@ -237,9 +245,10 @@ class Mailroom(RuleBasedStateMachine):
             self.rig.maildir, frm=sender, to="alex@example.com", subject="Re: thanks",
             date=self.rig.now,
         )  # fmt: skip
-        first = self._first_sent()
+        first = self.thanked_at
         if self.replied_at is None and first is not None and self.rig.now > first:
             self.replied_at = self.rig.now
+            self.nudged_before_reply = self._nudges()
 
     @rule()
     def an_auto_reply_arrives(self) -> None:
@@ -256,9 +265,11 @@ class Mailroom(RuleBasedStateMachine):
     def the_schedule_is_edited(self, hours: int) -> None:
         self.rig.schedule = interview_text(people=PEOPLE, end=END + timedelta(hours=hours))
 
-    def _first_sent(self) -> datetime | None:
-        sent = [r.sent_at for r in self.rig.records().values() if r.sent_at]
-        return min(sent) if sent else None
+    def _nudges(self) -> dict[str, datetime]:
+        records = self.rig.records().values()
+        return {
+            r.key: r.intent_at for r in records if r.step.startswith("followup-") and r.intent_at
+        }
 
     @invariant()
     def at_most_one_message_per_key(self) -> None:
@@ -279,15 +290,14 @@ class Mailroom(RuleBasedStateMachine):
     def nothing_after_a_human_reply(self) -> None:
         if self.replied_at is None:
             return
-        for record in self.rig.records().values():
-            if record.step.startswith("followup-") and record.intent_at is not None:
-                assert record.intent_at <= self.replied_at
+        # no nudge announced since the reply arrived (one announced before may still settle)
+        assert self._nudges().items() <= self.nudged_before_reply.items()
 
 
 TestMailroom = Mailroom.TestCase
 TestMailroom.settings = settings(
     max_examples=25,
-    stateful_step_count=15,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
