@@ -13,12 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from followup_mailer.compose.lint import Finding, lint_panel
-from followup_mailer.compose.message import (
-    Composed,
-    Writer,
-    render,
-)
-from followup_mailer.compose.parts import Previous
+from followup_mailer.compose.message import render
+from followup_mailer.compose.parts import Composed, Previous, Writer
 from followup_mailer.errors import Problem, TemplateError, UserError
 from followup_mailer.model import (
     THANK_YOU,
@@ -155,7 +151,12 @@ def _previous(
     to_them = [c for key, c in rendered.items() if key.endswith("/" + step.to) and key != step.key]
     if to_them:
         message = to_them[-1].message
-        return Previous(str(message["Subject"]), str(message["Message-ID"]), "", None)
+        return Previous(
+            subject=str(message["Subject"]),
+            message_id=str(message["Message-ID"]),
+            references="",
+            sent_at=None,
+        )
     made = [
         r
         for r in records.values()
@@ -164,7 +165,9 @@ def _previous(
     if not made:
         return None
     last = max(made, key=lambda r: r.intent_at or r.sent_at or datetime.min.replace(tzinfo=UTC))
-    return Previous(last.subject, last.message_id, "", last.sent_at)
+    return Previous(
+        subject=last.subject, message_id=last.message_id, references="", sent_at=last.sent_at
+    )
 
 
 def findings_table(findings: Iterable[tuple[StepPlan, Finding]]) -> Table:

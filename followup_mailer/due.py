@@ -201,7 +201,7 @@ class StepTimes:
         elif mode == SEND and base.step != REJECTION and late > self.settings.delivery.max_lateness:
             # the machine was off: a stale message is better reviewed than sent
             mode, reason = DRAFT, f"drafted instead of sent: {hours(late)} late"
-        return Create(base.key, mode, self._thread_for(base), reason)
+        return Create(key=base.key, mode=mode, thread_id=self._thread_for(base), reason=reason)
 
     def _thread_for(self, base: StepPlan) -> str:
         """Return the thread a step replies in ("" for a new thread)."""

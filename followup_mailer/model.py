@@ -59,6 +59,11 @@ def step_key(interview_id: str, step: str, recipient: str) -> str:
     return f"{interview_id}/{step}/{recipient.lower()}"
 
 
+def recipient_of(key: str) -> str:
+    """Return the recipient address a step key names."""
+    return key.rpartition("/")[2]
+
+
 class Outcome(enum.StrEnum):
     PENDING = "pending"
     NEXT_ROUND = "next-round"
@@ -109,7 +114,7 @@ class Kind(enum.StrEnum):
     INVITE = "invite"  # a calendar invitation from the company: a next round, stops nudges
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Person:
     """An interviewer or a contact, as the schedule names them."""
 
@@ -127,7 +132,7 @@ class Person:
         return self.name.split()[0] if self.name.split() else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Interview:
     id: str
     company: str
@@ -161,7 +166,7 @@ class Interview:
         return frozenset(domains - PERSONAL_DOMAINS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Seen:
     """A message observed in the mailbox that matters to the stop rules."""
 
@@ -182,7 +187,7 @@ class Seen:
     organizer: str = ""  # for an invite: the organizer's lower-case address
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Placed:
     """Where a message we created now lives in the mailbox."""
 
@@ -193,7 +198,7 @@ class Placed:
     mailbox_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Record:
     """The ledger's row for one step: what did happen."""
 
@@ -221,7 +226,7 @@ class Record:
         return self.phase is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Facts:
     """Everything plan() needs to know, gathered by observe()."""
 
@@ -232,14 +237,14 @@ class Facts:
     holds: dict[str, Hold] = field(default_factory=dict)  # recorded by `hold`, by interview
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Hold:
     """An interview the user put on hold: nothing is created for it until then."""
 
     until: datetime | None = None  # None: until `resume`
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Create:
     """Create the message for a step now: a draft, or (send mode) a sent message."""
 
@@ -249,7 +254,7 @@ class Create:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepPlan:
     """One step as the planner sees it: who, what state, when, and what to do now."""
 
@@ -277,13 +282,13 @@ def updated(
 ) -> StepPlan:
     """Return a step plan with some fields changed (dataclasses.replace, made for the hot path)."""
     return StepPlan(
-        plan.key,
-        plan.interview,
-        plan.step,
-        plan.to,
-        plan.name,
-        plan.state if state is _UNSET else state,
-        plan.due if due is _UNSET else due,
-        plan.reason if reason is _UNSET else reason,
-        plan.action if action is _UNSET else action,
+        key=plan.key,
+        interview=plan.interview,
+        step=plan.step,
+        to=plan.to,
+        name=plan.name,
+        state=plan.state if state is _UNSET else state,
+        due=plan.due if due is _UNSET else due,
+        reason=plan.reason if reason is _UNSET else reason,
+        action=plan.action if action is _UNSET else action,
     )

@@ -96,7 +96,14 @@ def _removed(record: Record) -> StepPlan:
     else:
         state, reason = State.CANCELLED, "removed from the schedule"
     return StepPlan(
-        record.key, record.interview, record.step, record.recipient, "", state, record.due, reason
+        key=record.key,
+        interview=record.interview,
+        step=record.step,
+        to=record.recipient,
+        name="",
+        state=state,
+        due=record.due,
+        reason=reason,
     )
 
 
@@ -169,7 +176,12 @@ class _InterviewPlanner:
         key = self.times.key(step, person)
         record = self.records.get(key)
         base = StepPlan(
-            key, self.interview.id, step, person.email.lower(), person.name, State.PLANNED
+            key=key,
+            interview=self.interview.id,
+            step=step,
+            to=person.email.lower(),
+            name=person.name,
+            state=State.PLANNED,
         )
         if record is not None and record.created:
             planned = self._created(base, record)

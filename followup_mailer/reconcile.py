@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from followup_mailer import apply, desktop, reminders
-from followup_mailer.compose.message import Writer
-from followup_mailer.errors import FollowupError
+from followup_mailer import announce, apply, desktop
+from followup_mailer.compose.parts import Writer
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
 from followup_mailer.plan import plan
+from followup_mailer.prepare import Prepared, Result, prepare
 from followup_mailer.settings import Settings
 from followup_mailer.store import StateView, Store
 from followup_mailer.store.rows import changed_view
@@ -35,7 +35,7 @@ from followup_mailer.store.rows import changed_view
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PassReport:
     """What one pass did, for the log and for `run --once`."""
 
@@ -47,10 +47,19 @@ class PassReport:
     planned: tuple[StepPlan, ...] = ()
 
 
-def facts_of(store: Store, interviews: tuple[Interview, ...]) -> Facts:
-    """Gather what the planner needs from the ledger."""
-    records = store.snapshot({i.id for i in interviews}).records
-    return Facts(interviews, records, store.seen(), store.outcomes(), store.holds())
+def facts_of(
+    store: Store, interviews: tuple[Interview, ...], records: dict[str, Record] | None = None
+) -> Facts:
+    """Gather what the planner needs from the ledger (records: when already read)."""
+    if records is None:
+        records = store.snapshot({i.id for i in interviews}).records
+    return Facts(
+        interviews=interviews,
+        records=records,
+        seen=store.seen(),
+        outcomes=store.outcomes(),
+        holds=store.holds(),
+    )
 
 
 def current_plan(
@@ -85,10 +94,10 @@ def run_pass(
     )
     if poll.approved or poll.declined or poll.restored:
         ledger = store.snapshot(scheduled)
-    facts = Facts(interviews, ledger.records, store.seen(), store.outcomes(), store.holds())
+    facts = facts_of(store, interviews, ledger.records)
     planned = plan(facts, now, settings)
     due = [step for step in planned if step.action is not None]
-    prepared = apply.prepare(
+    prepared = prepare(
         due,
         interviews={i.id: i for i in interviews},
         writer=writer,
@@ -102,7 +111,7 @@ def run_pass(
         ledger = store.snapshot(scheduled)
     save_plan(store, final, results, known=ledger.states)
     drafted = {key for key, result in results.items() if result.summary == "drafted"}
-    remind(
+    announce.remind(
         settings,
         interviews,
         final,
@@ -116,69 +125,16 @@ def run_pass(
     )
     new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
     return PassReport(
-        settled,
-        tuple(poll.approved),
-        tuple(poll.declined),
-        new,
-        {k: r.summary for k, r in results.items()},
-        tuple(final),
+        settled=settled,
+        approved=tuple(poll.approved),
+        declined=tuple(poll.declined),
+        new_messages=new,
+        created={k: r.summary for k, r in results.items()},
+        planned=tuple(final),
     )
 
 
-def remind(
-    settings: Settings,
-    interviews: tuple[Interview, ...],
-    planned: list[StepPlan],
-    records: Mapping[str, Record],
-    *,
-    store: Store,
-    mailbox: Mailbox,
-    writer: Writer,
-    drafted: set[str],
-    now: datetime,
-    show: Callable[[str, str], bool],
-) -> None:
-    """Tell the user about the drafts waiting, when something about them is new."""
-    waiting = reminders.waiting_drafts(planned, {i.id: i for i in interviews}, settings, now)
-    news = reminders.worth_telling(
-        waiting, created=drafted, records=records, settings=settings, now=now
-    )
-    if not news:
-        return
-    store.record_reminded(news, now)  # first: a crash may lose a reminder, never repeat one
-    text = reminders.summary(waiting)
-    if not (settings.reminders.desktop and show("Drafts waiting for you to send", text)):
-        log.info("%s (press Send in your mail client)", text)
-    if settings.reminders.email:
-        _email_reminder(settings, waiting, store=store, mailbox=mailbox, writer=writer, now=now)
-
-
-def _email_reminder(
-    settings: Settings,
-    waiting: list[reminders.Waiting],
-    *,
-    store: Store,
-    mailbox: Mailbox,
-    writer: Writer,
-    now: datetime,
-) -> None:
-    """Send the user one note listing the drafts waiting (its own intent, like every step)."""
-    from followup_mailer.compose.reminder import compose_reminder
-
-    own = settings.account.email
-    key = reminders.reminder_key(own, now)
-    try:
-        message = compose_reminder(writer, items=reminders.listed(waiting), key=key, date=now)
-    except FollowupError as error:
-        log.warning("no reminder note: %s", error)
-        return
-    result = apply.note_to_self(message, store=store, mailbox=mailbox, own=own, now=now)
-    log.info("reminder note to %s: %s", own, result.summary)
-
-
-def _created(
-    prepared: apply.Prepared, store: Store, mailbox: Mailbox, now: datetime
-) -> apply.Result:
+def _created(prepared: Prepared, store: Store, mailbox: Mailbox, now: datetime) -> Result:
     result = apply.create(prepared, store=store, mailbox=mailbox, now=now)
     log.info("%s: %s", prepared.step.key, result.summary)
     return result
@@ -186,7 +142,7 @@ def _created(
 
 def _replanned(
     planned: list[StepPlan],
-    results: Mapping[str, apply.Result],
+    results: Mapping[str, Result],
     store: Store,
     interviews: tuple[Interview, ...],
     now: datetime,
@@ -272,7 +228,7 @@ def watch_for(
 def save_plan(
     store: Store,
     planned: Iterable[StepPlan],
-    results: Mapping[str, apply.Result] | None = None,
+    results: Mapping[str, Result] | None = None,
     *,
     known: Mapping[str, StateView],
 ) -> None:
@@ -287,7 +243,8 @@ def save_plan(
             state, reason = result.state, result.reason
         elif step.action is not None:
             state = State.PLANNED
-        row = (Record(step.key, step.interview, step.step, step.to), state, step.due, reason)
+        record = Record(key=step.key, interview=step.interview, step=step.step, recipient=step.to)
+        row = (record, state, step.due, reason)
         if changed_view(row, known.get(step.key)):
             rows.append(row)
     store.save_states(rows, known)

@@ -15,13 +15,13 @@ import jinja2
 from followup_mailer.compose.context import template_context
 from followup_mailer.compose.message import (
     KNOWN_TEMPLATES,
-    Writer,
     compose,
     render_one,
     template_environment,
     template_names,
     user_templates,
 )
+from followup_mailer.compose.parts import Writer
 from followup_mailer.compose.sandbox import TemplateRefused
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import (
@@ -89,8 +89,13 @@ def _each_template(writer: Writer, now: datetime) -> list[Problem]:
 
 def _sample(now: datetime) -> tuple[Interview, list[tuple[str, Person]]]:
     """Return a sample interview and each step with its recipient, for the trial renders."""
-    dana = Person("Dana Smith", "dana@example.com", "Engineering Manager", "asked about my work")
-    sam = Person("Sam Lee", "sam@example.com", "Recruiter")
+    dana = Person(
+        name="Dana Smith",
+        email="dana@example.com",
+        title="Engineering Manager",
+        notes="asked about my work",
+    )
+    sam = Person(name="Sam Lee", email="sam@example.com", title="Recruiter")
     sample = Interview(
         id="sample",
         company="Example Corp",

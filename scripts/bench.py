@@ -4,7 +4,10 @@
     scripts/bench --quick            smaller sizes and fewer rounds
     scripts/bench --profile          also write a cProfile of the slowest case (bench-profile.prof)
     scripts/bench --baseline DIR     the command-line measurements of another checkout (with its
-                                     own .venv) side by side, in the same run, interleaved
+                                     own .venv) side by side, in the same run, interleaved (its
+                                     idle passes up to 1,000 interviews: an old, quadratic
+                                     checkout takes minutes a pass at 10,000)
+    scripts/bench --polls N          the daemon's back-to-back passes (default 1,000; --quick 100)
 
 CPU is user + system time of the whole process (start-up included), read
 by the process itself at exit; "above python" subtracts the median CPU of
@@ -32,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchsetup import Workspace, now_utc, sent_history, write_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
+BASELINE_UP_TO = 1000  # interviews: the largest idle pass measured on a --baseline checkout
 LAUNCH = r"""
 import os, resource, sys
 from followup_mailer.cli import main
@@ -104,6 +108,9 @@ def idle_passes(programs: list[Program], sizes: list[int], rounds: int) -> None:
           f" {'files changed':>14}")  # fmt: skip
     for size in sizes:
         for program in programs:
+            if program.label == "baseline" and size > BASELINE_UP_TO:
+                print(f"{program.label:>10} {size:>10,}   (not run on a baseline: see --help)")
+                continue
             with tempfile.TemporaryDirectory() as folder:
                 ws = Workspace(Path(folder))
                 command = [program.python, "-m", "followup_mailer"]
@@ -223,7 +230,9 @@ def profile(size: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--baseline", type=Path)

@@ -25,7 +25,13 @@ def gmail_poll_cost(threads: int) -> tuple[int, int, float]:
             position=Position(lambda: state.get("at", ""), lambda at: state.update(at=at)),
             clock=lambda: datetime.now(UTC),
         )
-        watch = Watch({}, tracked, {"dana@acme.com"}, {"acme.com"}, {"alex@example.com"})
+        watch = Watch(
+            drafts={},
+            threads=tracked,
+            addresses={"dana@acme.com"},
+            domains={"acme.com"},
+            own={"alex@example.com"},
+        )
         for _ in range(10_000):  # the first polls check every thread once
             before = len(fake.requests())
             box.acknowledge(box.poll(watch).cursor)

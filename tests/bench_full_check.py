@@ -55,7 +55,13 @@ def tracked_world(fake: FakeGmail, threads: int, domains: int, replies: int) -> 
         fake.deliver_reply(sent[which], sender=people[which])
     ids = frozenset(fake.message(message_id).thread_id for message_id in sent)
     domain_names = frozenset(f"d{n}.example" for n in range(domains))
-    return Watch({}, ids, frozenset(people), domain_names, {"alex@example.com"})
+    return Watch(
+        drafts={},
+        threads=ids,
+        addresses=frozenset(people),
+        domains=domain_names,
+        own={"alex@example.com"},
+    )
 
 
 def open_box(fake: FakeGmail, state: dict[str, str], *, beat: Any, quota: str) -> Any:

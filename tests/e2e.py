@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,7 +64,7 @@ class Workspace:
     def schedule(self) -> Path:
         return self.root / "interviews.toml"
 
-    def write_config(self, **overrides: dict[str, object]) -> None:
+    def write_config(self, **overrides: Mapping[str, object]) -> None:
         base: dict[str, dict[str, object]] = {"delivery": {"send_window": "always"}}
         for name, keys in overrides.items():
             base.setdefault(name, {}).update(keys)

@@ -193,9 +193,8 @@ def schedule_files(draw: st.DrawFn, *, breaks: int = 4) -> str:
             interview[draw(st.sampled_from(["start", "end", "expect_response_by"]))] = draw(
                 st.sampled_from(DATES)
             )
-        elif how == "person" and isinstance(interview.get("interviewer"), list):
-            people = interview["interviewer"] or [{}]
-            person = people[0] if isinstance(people[0], dict) else {}
+        elif how == "person" and isinstance(people := interview.get("interviewer"), list):
+            person = people[0] if people and isinstance(people[0], dict) else {}
             person[draw(st.sampled_from(PERSON_KEYS))] = draw(odd_value)
             interview["interviewer"] = [person]
         elif how == "unknown":

@@ -166,7 +166,7 @@ addresses = st.builds(lambda a, d: f"{a}@{'.'.join(d)}", local_part, domain)
 def test_values_that_pass_the_door_make_header_lines_of_at_most_998_octets(
     name: str, company: str, role: str, address: str, reply: bool, interview_id: str
 ) -> None:
-    person = Person(name, address)
+    person = Person(name=name, email=address)
     interview = replace(
         INTERVIEW, id=interview_id, company=company, role=role, interviewers=(person,)
     )
@@ -174,7 +174,13 @@ def test_values_that_pass_the_door_make_header_lines_of_at_most_998_octets(
         return  # refused at the door, naming the field: tested above and in test_headers.py
     key = step_key(interview.id, "followup-1" if reply else "thank_you", address)
     subject = "Re: " + ("Thank you " * 80)
-    previous = Previous(subject, f"<{'m' * 240}@acme.example>", "", WHEN) if reply else None
+    previous = (
+        Previous(
+            subject=subject, message_id=f"<{'m' * 240}@acme.example>", references="", sent_at=WHEN
+        )
+        if reply
+        else None
+    )
     composed = compose(
         sender=SENDER, interview=interview, recipient=person,
         step="followup-1" if reply else "thank_you", key=key, previous=previous, date=WHEN,

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from followup_mailer import apply
-from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected
+from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Unconfigured
 from followup_mailer.model import Phase, State
 from followup_mailer.store import Store
 from tests import mailtools
-from tests.core import Rig, interview_text
+from tests.core import Rig, all_keys, interview_text
 
 KEY = "acme/thank_you/dana@acme.com"
+NUDGE = "acme/followup-1/dana@acme.com"
 
 
 @pytest.fixture
@@ -109,6 +110,7 @@ def test_a_bad_thread_fails_that_interview_alone_before_any_intent(rig: Rig) -> 
         (OutcomeUnknown("the connection dropped"), Phase.IN_DOUBT, "in doubt"),
         (Rejected("bad address"), Phase.FAILED, "failed: bad address"),
         (MailboxError("the folder is full"), None, "not created yet: the folder is full"),
+        (Unconfigured("no sendmail here"), None, "failed: no sendmail here"),
         (ValueError("a bug"), Phase.IN_DOUBT, "in doubt"),
     ],
 )
@@ -183,3 +185,44 @@ def test_a_late_step_is_drafted_with_the_reason(tmp_path: Path) -> None:
     with Store.open(rig.state) as store:
         assert "drafted instead of sent: 49.0h late" in store.records()[KEY].reason
     assert mailtools.find_by_key(rig.maildir, "Drafts", KEY) is not None
+
+
+class Refusing:
+    """The real mailbox, but one kind of call fails as a mailbox can (a folder gone, a 5xx)."""
+
+    def __init__(self, rig: Rig, call: str) -> None:
+        self.inner, self.call = rig.mailbox(), call
+
+    def __getattr__(self, name: str) -> object:
+        if name == self.call:
+            raise MailboxError(f"{name} is not possible now")
+        return getattr(self.inner, name)
+
+
+def test_a_mailbox_that_cannot_say_where_it_is_creates_nothing_and_is_tried_again(
+    rig: Rig,
+) -> None:
+    report = rig.run(Refusing(rig, "cursor"))  # type: ignore[arg-type]  # a partial stand-in
+    assert report.created[KEY] == "not created yet: cursor is not possible now"
+    assert rig.records()[KEY].phase is None and rig.copies(KEY)["Drafts"] == 0
+    assert rig.run().created == {KEY: "drafted"}
+
+
+def test_a_nudge_whose_thread_cannot_be_read_waits_for_the_next_pass(rig: Rig) -> None:
+    rig.run()
+    mailtools.approve_draft(rig.maildir, KEY, sent_at=rig.now)
+    rig.later(days=8)
+    report = rig.run(Refusing(rig, "thread_tail"))  # type: ignore[arg-type]  # a partial stand-in
+    assert report.created[NUDGE] == "not created yet: thread_tail is not possible now"
+    assert rig.records()[NUDGE].state is State.PLANNED
+    assert rig.run().created == {NUDGE: "drafted"}
+
+
+def test_the_reminder_note_is_delivered_once_however_many_passes(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, overrides={"reminders": {"email": True}})
+    rig.run()
+    rig.later(minutes=1)
+    rig.run()
+    notes = [k for folder, k in all_keys(rig.maildir) if folder == "INBOX"]
+    assert len(notes) == 1 and notes[0].startswith("reminders/")
+    assert rig.records()[notes[0]].phase is Phase.SENT

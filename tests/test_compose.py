@@ -9,25 +9,33 @@ from datetime import datetime, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
-from followup_mailer.compose.message import Composed, compose
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.message import compose
+from followup_mailer.compose.parts import Composed, Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 from followup_mailer.settings import LintLimits
 
 EST = timezone(timedelta(hours=-5))
 WHEN = datetime(2026, 11, 21, 9, 0, tzinfo=EST)
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
-DANA = Person(
-    "Dana Smith", "dana@acme.com", "Engineering Manager", "asked how I'd cut on-call load."
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
 )
-LEE = Person("Lee Park", "lee@acme.com")
-KIM = Person("Kim Wu", "kim@acme.com")
-JO = Person("Jo Diaz", "jo@acme.com")
-SAM = Person("Sam Lee", "sam@acme.com")
+DANA = Person(
+    name="Dana Smith",
+    email="dana@acme.com",
+    title="Engineering Manager",
+    notes="asked how I'd cut on-call load.",
+)
+LEE = Person(name="Lee Park", email="lee@acme.com")
+KIM = Person(name="Kim Wu", email="kim@acme.com")
+JO = Person(name="Jo Diaz", email="jo@acme.com")
+SAM = Person(name="Sam Lee", email="sam@acme.com")
 ACME = Interview(
     id="acme-onsite",
     company="Acme Corp",
@@ -40,10 +48,10 @@ ACME = Interview(
     contacts=(SAM,),
 )
 THREAD = Previous(
-    "Thank you – Senior Backend Engineer interview at Acme Corp",
-    "<t2@example.com>",
-    "<t0@acme.com> <t1@acme.com>",
-    WHEN,
+    subject="Thank you – Senior Backend Engineer interview at Acme Corp",
+    message_id="<t2@example.com>",
+    references="<t0@acme.com> <t1@acme.com>",
+    sent_at=WHEN,
 )
 
 
@@ -198,7 +206,7 @@ def test_an_honorific_greets_by_title_and_last_name() -> None:
 
 
 def test_non_ascii_text_reads_back_unchanged() -> None:
-    jose = Person("José Núñez", "jose@acme.com", notes="asked about Zürich")
+    jose = Person(name="José Núñez", email="jose@acme.com", notes="asked about Zürich")
     interview = replace(ACME, interviewers=(jose,))
     parsed = read_back(make(jose, interview=interview).message)
     assert str(parsed["To"]) == "José Núñez <jose@acme.com>"
@@ -285,6 +293,12 @@ def test_a_subject_template_cannot_inject_a_header(tmp_path: Path) -> None:
         make(templates_dir=folder)
 
 
+class Change(TypedDict, total=False):
+    company: str
+    role: str
+    interviewers: tuple[Person, ...]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -293,10 +307,8 @@ def test_a_subject_template_cannot_inject_a_header(tmp_path: Path) -> None:
         ({"interviewers": (replace(DANA, name=" "),)}, "acme-onsite: interviewer '' name"),
     ],
 )
-def test_empty_required_values_are_refused_not_rendered(
-    change: dict[str, object], field: str
-) -> None:
-    interview = replace(ACME, **change)  # type: ignore[arg-type]
+def test_empty_required_values_are_refused_not_rendered(change: Change, field: str) -> None:
+    interview = replace(ACME, **change)
     with pytest.raises(TemplateError) as caught:
         make(interview.interviewers[0], interview=interview)
     assert field in [problem.key for problem in caught.value.problems]

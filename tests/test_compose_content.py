@@ -9,20 +9,28 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followup_mailer.compose.message import Writer, compose, render, template_names
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.message import compose, render, template_names
+from followup_mailer.compose.parts import Previous, Sender, Writer
 from followup_mailer.model import STAY_IN_TOUCH, Format, Interview, Outcome, Person, step_key
 
 CHICAGO = ZoneInfo("America/Chicago")
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",))
+SENDER = Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",))
 # Thursday 18:30 in Chicago is already Friday in UTC.
 START = datetime(2026, 11, 20, 0, 30, tzinfo=UTC)
 DANA = Person(
-    "Dana Smith", "dana@acme.com", "Engineering Manager", "asked how I would cut on-call load"
+    name="Dana Smith",
+    email="dana@acme.com",
+    title="Engineering Manager",
+    notes="asked how I would cut on-call load",
 )
-LEE = Person("Lee Park", "lee@acme.com", "Staff Engineer", addendum="I have since read your RFC")
-KIM = Person("Dr. Kim Wu", "kim@acme.com")
-SAM = Person("Sam Lee", "sam@acme.com", "Recruiter")
+LEE = Person(
+    name="Lee Park",
+    email="lee@acme.com",
+    title="Staff Engineer",
+    addendum="I have since read your RFC",
+)
+KIM = Person(name="Dr. Kim Wu", email="kim@acme.com")
+SAM = Person(name="Sam Lee", email="sam@acme.com", title="Recruiter")
 ACME = Interview(
     id="acme", company="Acme Corp", role="Senior Backend Engineer", start=START,
     end=START + timedelta(hours=1), timezone=CHICAGO, format=Format.PANEL,
@@ -41,7 +49,7 @@ def text(
     previous: Previous | None = None,
 ) -> str:
     """Render a body through the Writer, as `run` does."""
-    writer = Writer(SENDER, None, timezone=writer_zone or ZoneInfo("UTC"))
+    writer = Writer(sender=SENDER, templates_dir=None, timezone=writer_zone or ZoneInfo("UTC"))
     composed = render(
         writer, interview=interview, to=person.email, step=step, previous=previous,
         date=date or interview.end + timedelta(hours=3),
@@ -144,7 +152,9 @@ def test_stay_in_touch_is_short_warm_and_never_mentions_waiting(outcome: Outcome
 
 
 def test_stay_in_touch_replies_in_the_thread_when_there_is_one() -> None:
-    previous = Previous("Acme Corp – next steps", "<r1@acme.com>", "", START)
+    previous = Previous(
+        subject="Acme Corp – next steps", message_id="<r1@acme.com>", references="", sent_at=START
+    )
     composed = compose(
         sender=SENDER, interview=replace(ACME, outcome=Outcome.REJECTED), recipient=SAM,
         step=STAY_IN_TOUCH, key="k", previous=previous, date=START + timedelta(weeks=6),

@@ -27,11 +27,14 @@ def names(value: Any, prefix: str = "") -> list[str]:
 
 
 def test_every_variable_in_the_context_is_documented() -> None:
-    dana = Person("Dana Smith", "dana@acme.com")
-    interview = Interview("acme", "Acme Corp", "Engineer", WHEN, WHEN, interviewers=(dana,))
+    dana = Person(name="Dana Smith", email="dana@acme.com")
+    interview = Interview(
+        id="acme", company="Acme Corp", role="Engineer", start=WHEN, end=WHEN, interviewers=(dana,)
+    )
     context = template_context(
-        sender=Sender("Alex Rivera", "alex@example.com", ()), interview=interview,
-        recipient=dana, step="followup-1", previous=Previous("Hi", "<1@x>", "", WHEN),
+        sender=Sender(name="Alex Rivera", email="alex@example.com", signature=()),
+        interview=interview, recipient=dana, step="followup-1",
+        previous=Previous(subject="Hi", message_id="<1@x>", references="", sent_at=WHEN),
         date=WHEN, timezone=UTC,
     )  # fmt: skip
     context["subject_limit"] = 78

@@ -16,7 +16,11 @@ from followup_mailer.compose.points import VARIANTS
 from followup_mailer.model import Format, Interview, Person, step_key
 
 EST = timezone(timedelta(hours=-5))
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
+)
 START = datetime(2026, 11, 20, 14, 0, tzinfo=EST)
 NOTES = [
     "asked how I would cut on-call load",
@@ -50,7 +54,8 @@ MEASURED = {
 def panel(size: int, *, notes: bool) -> Interview:
     """A panel of `size` interviewers, with a note each (or nothing at all)."""
     people = tuple(
-        Person(NAMES[i], f"p{i}@acme.com", notes=NOTES[i] if notes else "") for i in range(size)
+        Person(name=NAMES[i], email=f"p{i}@acme.com", notes=NOTES[i] if notes else "")
+        for i in range(size)
     )
     return Interview(
         id=f"acme-panel-{size}", company="Acme Corp", role="Senior Backend Engineer",

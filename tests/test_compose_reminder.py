@@ -9,24 +9,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followup_mailer.compose.message import Writer
-from followup_mailer.compose.parts import Reminder, Sender
+from followup_mailer.compose.parts import Reminder, Sender, Writer
 from followup_mailer.compose.reminder import compose_reminder
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER
 
 WRITER = Writer(
-    Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",)), None,
-    timezone=ZoneInfo("America/New_York"),
+    sender=Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",)),
+    templates_dir=None, timezone=ZoneInfo("America/New_York"),
 )  # fmt: skip
 NOW = datetime(2026, 11, 21, 20, 0, tzinfo=UTC)
-ACME = ("acme", "Acme Corp", "Senior Backend Engineer")
 ITEMS = [
-    Reminder(*ACME, "followup-1", "Sam Lee", "sam@acme.com", None, False),
-    Reminder(*ACME, "thank_you", "Dana Smith", "dana@acme.com",
-             datetime(2026, 11, 21, 19, 30, tzinfo=UTC), True),
-    Reminder("globex", "Globex", "Platform Engineer", "thank_you", "Priya Natarajan",
-             "priya@globex.com", datetime(2026, 11, 22, 15, 0, tzinfo=UTC), False),
+    Reminder(interview="acme", company="Acme Corp", role="Senior Backend Engineer",
+             step="followup-1", to_name="Sam Lee", to_email="sam@acme.com",
+             send_by=None, overdue=False),
+    Reminder(interview="acme", company="Acme Corp", role="Senior Backend Engineer",
+             step="thank_you", to_name="Dana Smith", to_email="dana@acme.com",
+             send_by=datetime(2026, 11, 21, 19, 30, tzinfo=UTC), overdue=True),
+    Reminder(interview="globex", company="Globex", role="Platform Engineer", step="thank_you",
+             to_name="Priya Natarajan", to_email="priya@globex.com",
+             send_by=datetime(2026, 11, 22, 15, 0, tzinfo=UTC), overdue=False),
 ]  # fmt: skip
 
 
@@ -51,13 +53,23 @@ def test_it_lists_each_draft_with_recipient_and_deadline_in_the_accounts_zone() 
 
 def test_a_control_character_in_a_listed_value_cannot_break_a_line() -> None:
     odd = Reminder(
-        "x", "Acme\nBcc: evil@x.com", "Role", "thank_you", "Dana\x00", "d@acme.com", None, False
+        interview="x",
+        company="Acme\nBcc: evil@x.com",
+        role="Role",
+        step="thank_you",
+        to_name="Dana\x00",
+        to_email="d@acme.com",
+        send_by=None,
+        overdue=False,
     )
     body = compose_reminder(WRITER, items=[odd], key="k", date=NOW).get_content()
     assert "Acme\ufffdBcc" in body and "\x00" not in body
 
 
 def test_an_unsafe_account_is_refused() -> None:
-    writer = Writer(Sender("Alex\r\nBcc: evil@x.com", "alex@example.com", ()), None)
+    writer = Writer(
+        sender=Sender(name="Alex\r\nBcc: evil@x.com", email="alex@example.com", signature=()),
+        templates_dir=None,
+    )
     with pytest.raises(TemplateError, match=r"account\.name"):
         compose_reminder(writer, items=ITEMS, key="k", date=NOW)

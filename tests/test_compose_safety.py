@@ -10,19 +10,22 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 
-from followup_mailer.checks import check_templates
-from followup_mailer.compose.message import Writer, compose
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.message import compose
+from followup_mailer.compose.parts import Previous, Sender, Writer
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import Interview, Person, step_key
+from followup_mailer.template_check import check_templates
 
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",))
+SENDER = Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",))
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-DANA = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load")
-ACME = Interview("acme", "Acme Corp", "Engineer", WHEN, WHEN, interviewers=(DANA,))
+DANA = Person(name="Dana Smith", email="dana@acme.com", notes="asked how I would cut on-call load")
+ACME = Interview(
+    id="acme", company="Acme Corp", role="Engineer", start=WHEN, end=WHEN, interviewers=(DANA,)
+)
 
 
 def make(
@@ -150,11 +153,11 @@ def test_check_reports_each_breach(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "thank_you.txt.j2").write_text(BOMBS["repeat"])
     (folder / "rejection.txt.j2").symlink_to(tmp_path / "secret")
-    writer = Writer(SENDER, folder)
+    writer = Writer(sender=SENDER, templates_dir=folder)
     problems = check_templates(folder, writer, WHEN)
     files = sorted(problem.file for problem in problems)
     assert files == [str(folder / "rejection.txt.j2"), str(folder / "thank_you.txt.j2")]
-    problems = check_templates(tmp_path, Writer(SENDER, tmp_path), WHEN)
+    problems = check_templates(tmp_path, Writer(sender=SENDER, templates_dir=tmp_path), WHEN)
     assert [p.file for p in problems] == [str(tmp_path / "thank_you.txt.j2")]
     assert "over a template limit" in problems[0].message
 
@@ -162,17 +165,36 @@ def test_check_reports_each_breach(tmp_path: Path) -> None:
 # -- header and body values
 
 
-def refused(**changes: object) -> TemplateError:
+class Changes(TypedDict, total=False):
+    """Values to change: the interviewer's, the interview's, the account's signature."""
+
+    name: str
+    email: str
+    notes: str
+    addendum: str
+    title: str
+    company: str
+    role: str
+    signature: tuple[str, ...]
+
+
+def refused(**changes: Unpack[Changes]) -> TemplateError:
     """Compose with some values changed and return the refusal."""
-    interview = replace(ACME, **{k: v for k, v in changes.items() if k in ("company", "role")})  # type: ignore[arg-type]
     person = replace(
         DANA,
-        **{
-            k: v for k, v in changes.items() if k in ("name", "email", "notes", "addendum", "title")
-        },
-    )  # type: ignore[arg-type]
-    interview = replace(interview, interviewers=(person,))
-    sender = replace(SENDER, signature=changes.get("signature", SENDER.signature))  # type: ignore[arg-type]
+        name=changes.get("name", DANA.name),
+        email=changes.get("email", DANA.email),
+        notes=changes.get("notes", DANA.notes),
+        addendum=changes.get("addendum", DANA.addendum),
+        title=changes.get("title", DANA.title),
+    )
+    interview = replace(
+        ACME,
+        company=changes.get("company", ACME.company),
+        role=changes.get("role", ACME.role),
+        interviewers=(person,),
+    )
+    sender = replace(SENDER, signature=changes.get("signature", SENDER.signature))
     with pytest.raises(TemplateError) as caught:
         make(interview=interview, sender=sender)
     return caught.value
@@ -192,15 +214,15 @@ def refused(**changes: object) -> TemplateError:
         ({"title": "Manager\x7f"}, "title", "U+007F"),
     ],
 )
-def test_values_out_of_bounds_are_refused_by_name(
-    changes: dict[str, object], where: str, what: str
-) -> None:
+def test_values_out_of_bounds_are_refused_by_name(changes: Changes, where: str, what: str) -> None:
     problem = refused(**changes).problems[0]
     assert where in problem.key and what in problem.message
 
 
 def test_a_huge_unbroken_thread_subject_is_refused() -> None:
-    previous = Previous("Re: " + "x" * 2000, "<t1@acme.com>", "", WHEN)
+    previous = Previous(
+        subject="Re: " + "x" * 2000, message_id="<t1@acme.com>", references="", sent_at=WHEN
+    )
     with pytest.raises(TemplateError, match="too long for a header line"):
         make(previous=previous, step="followup-1")
 

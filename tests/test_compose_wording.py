@@ -16,7 +16,11 @@ from followup_mailer.compose.points import VARIANTS
 from followup_mailer.model import Format, Interview, Person, step_key
 
 EST = timezone(timedelta(hours=-5))
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
+)
 START = datetime(2026, 11, 20, 14, 0, tzinfo=EST)
 NOTES = {
     "event": "asked how I would cut on-call load",
@@ -42,8 +46,8 @@ def panel(
 ) -> Interview:
     """Build an interview of `size` interviewers who all wrote the same kind of note."""
     people = tuple(
-        Person(f"Person{i} Example", f"p{i}@acme.com", extra.get("title", ""), note,
-               addendum=extra.get("own", ""))
+        Person(name=f"Person{i} Example", email=f"p{i}@acme.com", title=extra.get("title", ""),
+               notes=note, addendum=extra.get("own", ""))
         for i in range(size)
     )  # fmt: skip
     return Interview(

@@ -354,4 +354,6 @@ def test_a_nudge_replies_to_the_last_message_by_a_person(world: World) -> None:
 def test_the_tail_of_our_own_first_message_is_that_message(world: World) -> None:
     ours = sent_thank_you(world)
     tail = world.mailbox.thread_tail(ours.thread_id)
-    assert tail == ThreadTail(ours.message_id, "", "Thank you for today")
+    assert tail == ThreadTail(
+        message_id=ours.message_id, references="", subject="Thank you for today"
+    )

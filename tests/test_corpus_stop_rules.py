@@ -78,8 +78,10 @@ def run_pass_over(folder: Path, chosen: list[tuple[Sample, str]]) -> list[tuple[
     with Store.open(rig.state) as store:
         for name, (_, who) in zip(names, chosen, strict=True):
             key = step_key(name, "thank_you", who)
-            store.record_intent(Record(key, name, "thank_you", who, intent_at=LONG_AGO))
-            placed = Placed(f"<t-{name}@x>", f"<t-{name}@x>", sent_at=LONG_AGO)
+            store.record_intent(
+                Record(key=key, interview=name, step="thank_you", recipient=who, intent_at=LONG_AGO)
+            )
+            placed = Placed(thread_id=f"<t-{name}@x>", message_id=f"<t-{name}@x>", sent_at=LONG_AGO)
             store.record_placed(key, Phase.SENT, placed)
     rig.maildir.mkdir(parents=True, exist_ok=True)
     inbox = mailbox.Maildir(rig.maildir / "INBOX", create=True)

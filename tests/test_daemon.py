@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_mailer.daemon.loop import ClockJump
+from followup_mailer.daemon.watch import ClockJump
 from tests import mailtools
 from tests.e2e import COMMAND, Workspace, ended_recently, interview_toml
 from tests.fakegmail import FakeGmail
@@ -344,7 +344,8 @@ def test_debug_logs_of_a_gmail_pass_hold_no_token_and_no_body(
     time.sleep(1.5)
     assert daemon.stop() == 0
     [draft] = gmail.drafts()
-    assert SENTINEL in draft.message.email.get_body().get_content()  # type: ignore[union-attr]
+    body = draft.message.email.get_body()
+    assert body is not None and SENTINEL in body.get_content()
     text = daemon.text()
     info = gmail.authorized_user_info()
     assert "DEBUG" in text

@@ -61,11 +61,20 @@ def test_the_readme_template_example_renders(tmp_path: Path) -> None:
 
     example = README.split("```jinja\n", 1)[1].split("```", 1)[0]
     (tmp_path / "thank_you.txt.j2").write_text(example, encoding="utf-8")
-    dana = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load")
+    dana = Person(
+        name="Dana Smith", email="dana@acme.com", notes="asked how I would cut on-call load"
+    )
     when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    interview = Interview("acme", "Acme Corp", "Backend Engineer", when, when, interviewers=(dana,))
+    interview = Interview(
+        id="acme",
+        company="Acme Corp",
+        role="Backend Engineer",
+        start=when,
+        end=when,
+        interviewers=(dana,),
+    )
     composed = compose(
-        sender=Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",)),
+        sender=Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",)),
         interview=interview,
         recipient=dana,
         step="thank_you",

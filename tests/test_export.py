@@ -16,12 +16,12 @@ from followup_mailer.model import Interview, Person, State
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 ACME = Interview(
-    "acme",
-    "Acme Corp",
-    "Backend Engineer",
-    START,
-    START + timedelta(hours=1),
-    interviewers=(Person("Dana Smith", "dana@acme.com"),),
+    id="acme",
+    company="Acme Corp",
+    role="Backend Engineer",
+    start=START,
+    end=START + timedelta(hours=1),
+    interviewers=(Person(name="Dana Smith", email="dana@acme.com"),),
 )
 
 

@@ -9,6 +9,7 @@ are the ones an adversarial user found first, kept so they never come back.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def every_command(config: Path, *, counted: bool = False) -> None:
             event(f"{' '.join(command)}: exit {result.exit_code}")
 
 
-def sound_config(**changes: dict[str, object]) -> str:
+def sound_config(**changes: Mapping[str, object]) -> str:
     sections = {name: dict(keys) for name, keys in CONFIG.items()}
     for name, keys in changes.items():
         sections.setdefault(name, {}).update(keys)

@@ -50,13 +50,13 @@ class World:
 
 def build_world(fake: FakeGmail, *, threads: int, domains: int, replies: int) -> World:
     """Make `threads` interviews, each with a note of ours in its own thread, and replies."""
-    people = [Person(f"P {n}", f"p{n}@d{n % domains}.example") for n in range(threads)]
+    people = [Person(name=f"P {n}", email=f"p{n}@d{n % domains}.example") for n in range(threads)]
     sent = [fake.user_sends_message(to=p.email, subject=f"Note {n}") for n, p in enumerate(people)]
     ids = [fake.message(message_id).thread_id for message_id in sent]
     interviews = tuple(
         Interview(
-            f"i{n}", f"Company {n}", "Engineer", ENDED - timedelta(hours=1), ENDED,
-            thread=ids[n], interviewers=(person,),
+            id=f"i{n}", company=f"Company {n}", role="Engineer",
+            start=ENDED - timedelta(hours=1), end=ENDED, thread=ids[n], interviewers=(person,),
         )
         for n, person in enumerate(people)
     )  # fmt: skip
@@ -179,7 +179,9 @@ def test_a_check_in_progress_gives_intents_its_baseline_as_cursor(
     with Store.open(tmp_path) as store:
         forget_history(fake, store)
         box = open_box(fake, store, limits=Limits(items=50, seconds=60.0, round=25))
-        watch = Watch({}, world.threads, set(), {"d0.example"}, {ALEX})
+        watch = Watch(
+            drafts={}, threads=world.threads, addresses=set(), domains={"d0.example"}, own={ALEX}
+        )
         first = polled(box, watch)
         assert first.more and Progress.decode(store.get(POSITION_NAME)) is not None
         assert box.cursor() == Progress.decode(first.cursor).baseline  # type: ignore[union-attr]
@@ -207,7 +209,13 @@ def test_the_check_keeps_within_the_per_user_quota_without_a_refusal(
     with Store.open(tmp_path) as store:
         forget_history(fake, store)
         box = open_box(fake, store, quota=quota, limits=Limits(items=10_000))
-        watch = Watch({}, world.threads, set(), {f"d{n}.example" for n in range(10)}, {ALEX})
+        watch = Watch(
+            drafts={},
+            threads=world.threads,
+            addresses=set(),
+            domains={f"d{n}.example" for n in range(10)},
+            own={ALEX},
+        )
         started, charged = time.monotonic(), fake.quota_used()
         while polled(box, watch).more:
             pass

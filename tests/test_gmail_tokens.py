@@ -20,7 +20,7 @@ from tests.fakegmail import FakeGmail
 
 ALEX = "alex@example.com"
 NOTES = {"account": ALEX, "consented_at": "2026-11-01T10:00:00+00:00"}
-WATCH = Watch({}, (), {"dana@acme.com"}, {"acme.com"}, {ALEX})
+WATCH = Watch(drafts={}, threads=(), addresses={"dana@acme.com"}, domains={"acme.com"}, own={ALEX})
 
 
 @pytest.fixture

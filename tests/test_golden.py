@@ -16,15 +16,19 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.compose.lint import lint_panel
-from followup_mailer.compose.message import Composed, compose
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.message import compose
+from followup_mailer.compose.parts import Composed, Previous, Sender
 from followup_mailer.model import STAY_IN_TOUCH, Format, Interview, Outcome, Person, step_key
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 EST = timezone(timedelta(hours=-5))
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
-SAM = Person("Sam Lee", "sam@acme.com", "Recruiter")
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
+)
+SAM = Person(name="Sam Lee", email="sam@acme.com", title="Recruiter")
 PANEL = Interview(
     id="acme-backend-onsite",
     company="Acme Corp",
@@ -35,11 +39,12 @@ PANEL = Interview(
     highlights=("your move to event sourcing", "the plan for the new billing service"),
     addendum="I have since led our own on-call rotation of twelve engineers",
     interviewers=(
-        Person("Dana Smith", "dana@acme.com", "Engineering Manager",
-               "asked how I would cut on-call load", lead=True),
-        Person("Lee Park", "lee@acme.com", "Staff Engineer",
+        Person(name="Dana Smith", email="dana@acme.com", title="Engineering Manager",
+               notes="asked how I would cut on-call load", lead=True),
+        Person(name="Lee Park", email="lee@acme.com", title="Staff Engineer",
                addendum="I have since read the design doc on billing you mentioned"),
-        Person("Kim Wu", "kim@acme.com", "Product Manager", "walked me through the roadmap"),
+        Person(name="Kim Wu", email="kim@acme.com", title="Product Manager",
+               notes="walked me through the roadmap"),
     ),
     contacts=(SAM,),
 )  # fmt: skip
@@ -50,7 +55,9 @@ ONE_ON_ONE = Interview(
     start=datetime(2026, 12, 2, 10, 0, tzinfo=EST),
     end=datetime(2026, 12, 2, 10, 45, tzinfo=EST),
     highlights=("the migration to Kubernetes",),
-    interviewers=(Person("Priya Natarajan", "priya@globex.com", "Director of Platform"),),
+    interviewers=(
+        Person(name="Priya Natarajan", email="priya@globex.com", title="Director of Platform"),
+    ),
 )
 EXPECTED = replace(PANEL, expect_response_by=datetime(2026, 11, 27, tzinfo=EST))
 GROUP = replace(
@@ -61,8 +68,8 @@ GROUP = replace(
     format=Format.GROUP,
     addendum="",
     interviewers=(
-        Person("Bill Lumbergh", "bill@initech.com"),
-        Person("Joanna Fox", "jo@initech.com", lead=True),
+        Person(name="Bill Lumbergh", email="bill@initech.com"),
+        Person(name="Joanna Fox", email="jo@initech.com", lead=True),
     ),
 )
 
@@ -79,7 +86,12 @@ class Case:
 def _thank_you_subject(interview: Interview, recipient: Person) -> Previous:
     """Return the thank-you to this person as the message a nudge follows up on."""
     sent = make(Case("", interview, recipient, "thank_you")).message
-    return Previous(str(sent["Subject"]), "<thanks-1@example.com>", "", interview.end)
+    return Previous(
+        subject=str(sent["Subject"]),
+        message_id="<thanks-1@example.com>",
+        references="",
+        sent_at=interview.end,
+    )
 
 
 def make(case: Case) -> Composed:
@@ -100,10 +112,16 @@ def cases() -> list[Case]:
     dana, lee, kim = PANEL.interviewers
     thanks = _thank_you_subject(PANEL, dana)
     nudge_1 = Previous(
-        "Re: " + thanks.subject, "<nudge-1@example.com>", "<thanks-1@example.com>", None
+        subject="Re: " + thanks.subject,
+        message_id="<nudge-1@example.com>",
+        references="<thanks-1@example.com>",
+        sent_at=None,
     )
     recruiter = Previous(
-        "Acme Corp – next steps", "<recruiter-3@acme.com>", "<recruiter-1@acme.com>", None
+        subject="Acme Corp – next steps",
+        message_id="<recruiter-3@acme.com>",
+        references="<recruiter-1@acme.com>",
+        sent_at=None,
     )
     return [
         Case("thank_you-one-on-one", ONE_ON_ONE, ONE_ON_ONE.interviewers[0], "thank_you"),

@@ -99,12 +99,21 @@ def test_the_parts_of_a_name_are_kept() -> None:
 @pytest.mark.parametrize(("name", "override", "expected"), GREETINGS[:12] + GREETINGS[38:])
 def test_the_message_opens_with_the_greeting(name: str, override: str, expected: str) -> None:
     when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    person = Person(name, "p@acme.com", greeting=override, notes="asked about my Kafka work")
-    interview = Interview("acme", "Acme Corp", "Engineer", when, when, interviewers=(person,))
+    person = Person(
+        name=name, email="p@acme.com", greeting=override, notes="asked about my Kafka work"
+    )
+    interview = Interview(
+        id="acme",
+        company="Acme Corp",
+        role="Engineer",
+        start=when,
+        end=when,
+        interviewers=(person,),
+    )
     composed = compose(
-        sender=Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",)), interview=interview,
-        recipient=person, step="thank_you", key="acme/thank_you/p@acme.com", previous=None,
-        date=when,
+        sender=Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",)),
+        interview=interview, recipient=person, step="thank_you", key="acme/thank_you/p@acme.com",
+        previous=None, date=when,
     )  # fmt: skip
     first = composed.message.get_content().splitlines()[0]
     assert first.rstrip(",") in {salutation(name, override, v) for v in range(8)}

@@ -16,14 +16,16 @@ from hypothesis import strategies as st
 
 from followup_mailer.compose.envelope import verify_round_trip
 from followup_mailer.compose.headers import check_header_values, parse_address, unsafe_reason
-from followup_mailer.compose.message import Composed, compose
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.message import compose
+from followup_mailer.compose.parts import Composed, Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
 
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",))
-DANA = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load", lead=True)
-SAM = Person("Sam Lee", "sam@acme.com")
+SENDER = Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",))
+DANA = Person(
+    name="Dana Smith", email="dana@acme.com", notes="asked how I would cut on-call load", lead=True
+)
+SAM = Person(name="Sam Lee", email="sam@acme.com")
 WHEN = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 INTERVIEW = Interview(
     id="acme-onsite",
@@ -82,7 +84,7 @@ def test_every_unsafe_or_empty_field_is_reported_at_once() -> None:
         interviewers=(replace(DANA, email="dana@acme.com, evil@x.com"),),
         contacts=(replace(SAM, name=""),),
     )
-    sender = Sender("", "alex@example.com\n", ())
+    sender = Sender(name="", email="alex@example.com\n", signature=())
     keys = {problem.key for problem in check_header_values(bad, sender)}
     assert keys == {
         "acme-onsite: company",
@@ -200,7 +202,9 @@ def _compose_with(field: str, value: str, *, reply: bool) -> Composed:
         recipient=recipient,
         step="followup-1" if reply else "thank_you",
         key=step_key(interview.id, "thank_you", "dana@acme.com"),
-        previous=Previous(subject, "<t1@acme.com>", "", WHEN) if reply else None,
+        previous=Previous(subject=subject, message_id="<t1@acme.com>", references="", sent_at=WHEN)
+        if reply
+        else None,
         date=WHEN,
     )
 

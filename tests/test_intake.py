@@ -29,7 +29,9 @@ from followup_mailer.model import Format, Interview, Outcome, Person
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")
 BERLIN = ZoneInfo("Europe/Berlin")
-DANA = Person("Dana Smith", "dana@acme.example", notes="asked how I would cut on-call load")
+DANA = Person(
+    name="Dana Smith", email="dana@acme.example", notes="asked how I would cut on-call load"
+)
 START = datetime(2026, 11, 20, 14, 0, tzinfo=NY)
 ACME = Interview(
     id="acme-corp-backend-2026-11-20",
@@ -246,10 +248,10 @@ def test_an_append_keeps_the_file_mode_and_a_symlink(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("person", "words"),
     [
-        (Person("Bob", "bob@foo"), "is not a single valid address: 'bob@foo'"),
-        (Person("Two", "a@b.com,c@d.com"), "is not a single valid address"),
-        (Person("Dana <x>", "Dana <dana@acme.example>"), "holds a name as well"),
-        (Person("Line\nbreak", "dana@acme.example"), "LF (line feed)"),
+        (Person(name="Bob", email="bob@foo"), "is not a single valid address: 'bob@foo'"),
+        (Person(name="Two", email="a@b.com,c@d.com"), "is not a single valid address"),
+        (Person(name="Dana <x>", email="Dana <dana@acme.example>"), "holds a name as well"),
+        (Person(name="Line\nbreak", email="dana@acme.example"), "LF (line feed)"),
     ],
 )
 def test_nothing_check_refuses_is_written(tmp_path: Path, person: Person, words: str) -> None:
@@ -266,6 +268,6 @@ def test_the_rules_at_the_door_are_the_rules_of_check() -> None:
     from followup_mailer.compose.parts import Sender
     from followup_mailer.intake.admit import header_problems
 
-    bad = replace(ACME, company="Acme\rCorp", interviewers=(Person("Bob", "bob@foo"),))
-    sender = Sender("Alex Rivera", "alex@example.com", ())
+    bad = replace(ACME, company="Acme\rCorp", interviewers=(Person(name="Bob", email="bob@foo"),))
+    sender = Sender(name="Alex Rivera", email="alex@example.com", signature=())
     assert header_problems(bad) == check_header_values(bad, sender)

@@ -74,7 +74,11 @@ def assert_from_the_file(interview: Interview, path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
-    events = [e for e in calendar.walk("VEVENT") if str(e.get("UID", "")) == interview.uid]
+    events = [
+        e
+        for e in calendar.walk("VEVENT")
+        if isinstance(e, icalendar.Event) and str(e.get("UID", "")) == interview.uid
+    ]
     assert events, f"{interview.id}: no event with UID {interview.uid!r} in {path.name}"
     start, end = times_of(events[-1])
     assert interview.start.astimezone(UTC) == start
@@ -85,16 +89,35 @@ def assert_from_the_file(interview: Interview, path: Path) -> None:
 
 
 def times_of(event: icalendar.Event) -> tuple[datetime, datetime]:
-    start = event["DTSTART"].dt
-    start = start if start.tzinfo else start.replace(tzinfo=NY)
+    start = instant(event, "DTSTART")
     if "DTEND" in event:
-        end = event["DTEND"].dt
-        end = end if end.tzinfo else end.replace(tzinfo=NY)
+        end = instant(event, "DTEND")
     else:
-        end = start + event["DURATION"].dt if "DURATION" in event else start
+        end = start + duration(event, "DURATION") if "DURATION" in event else start
     if end == start:
         end = start + timedelta(hours=1)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def instant(event: icalendar.Event, name: str) -> datetime:
+    """A date-time property of the event; a floating time is taken to be in New York."""
+    value = parsed(event, name)
+    assert isinstance(value, datetime), f"{name} is not a date-time: {value!r}"
+    return value if value.tzinfo else value.replace(tzinfo=NY)
+
+
+def duration(event: icalendar.Event, name: str) -> timedelta:
+    """A duration property of the event."""
+    value = parsed(event, name)
+    assert isinstance(value, timedelta), f"{name} is not a duration: {value!r}"
+    return value
+
+
+def parsed(event: icalendar.Event, name: str) -> object:
+    """The value icalendar read for a date, date-time or duration property."""
+    prop = event[name]
+    assert isinstance(prop, icalendar.vDDDTypes), f"{name} could not be read: {prop!r}"
+    return prop.dt
 
 
 def test_the_corpus_invites_are_mostly_imported() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -302,9 +303,21 @@ def test_a_damaged_invite_gives_a_clear_error_or_valid_interviews(
 # --- the same event again: updates and cancellations --------------------------------------------
 
 
-def scheduled(name: str = "google_request.ics", **changes: object) -> Interview:
+class Changes(TypedDict, total=False):
+    """What the user changed of an imported interview in their schedule."""
+
+    id: str
+    uid: str
+    format: Format
+    outcome: Outcome
+    highlights: tuple[str, ...]
+    interviewers: tuple[Person, ...]
+    contacts: tuple[Person, ...]
+
+
+def scheduled(name: str = "google_request.ics", **changes: Unpack[Changes]) -> Interview:
     (interview,) = read(name).interviews
-    return replace(interview, **changes)  # type: ignore[arg-type]
+    return replace(interview, **changes)
 
 
 def test_the_same_event_again_is_up_to_date() -> None:

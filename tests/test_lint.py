@@ -13,8 +13,12 @@ from followup_mailer.compose.parts import Sender
 from followup_mailer.model import Interview, Person
 from followup_mailer.settings import LintLimits
 
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
-DANA = Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load")
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
+)
+DANA = Person(name="Dana Smith", email="dana@acme.com", notes="asked how I would cut on-call load")
 START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 ACME = Interview(
     id="acme-onsite",
@@ -103,7 +107,7 @@ def test_a_highlight_is_a_specific_point_too() -> None:
 def test_a_thank_you_with_nothing_to_mention_says_so() -> None:
     bare = replace(ACME, highlights=())
     found = lint(
-        GOOD, SUBJECT, step="thank_you", recipient=Person("Lee Park", "lee@acme.com"),
+        GOOD, SUBJECT, step="thank_you", recipient=Person(name="Lee Park", email="lee@acme.com"),
         interview=bare, sender=SENDER,
     )  # fmt: skip
     assert [(f.rule, f.text) for f in found] == [
@@ -172,7 +176,7 @@ def test_finding_text_gives_the_measure() -> None:
     words = len(text.split())
     assert words > 200
     expected = f"{words} words; a thank-you stays within 200"
-    assert found == [Finding("word-count", RULES["word-count"], expected)]
+    assert found == [Finding(rule="word-count", explanation=RULES["word-count"], text=expected)]
 
 
 PANEL = {

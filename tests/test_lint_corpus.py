@@ -17,27 +17,35 @@ from followup_mailer.compose.parts import Sender
 from followup_mailer.model import Format, Interview, Person
 from tests.lint_corpus import BAD, GOOD, Bad, Sample
 
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100", "linkedin.com/in/alexrivera"))
+SENDER = Sender(
+    name="Alex Rivera",
+    email="alex@example.com",
+    signature=("+1 555 0100", "linkedin.com/in/alexrivera"),
+)
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 PEOPLE = {
-    "dana": Person("Dana Smith", "dana@acme.com", notes="asked how I would cut on-call load"),
-    "lee": Person("Lee Park", "lee@acme.com"),
-    "kim": Person("Dr. Kim Wu", "kim@acme.com", notes="walked me through the roadmap"),
-    "sam": Person("Sam Lee", "sam@acme.com", "Recruiter"),
-    "priya": Person("Priya Natarajan", "priya@yahoo-inc.com",
+    "dana": Person(name="Dana Smith", email="dana@acme.com",
+                   notes="asked how I would cut on-call load"),
+    "lee": Person(name="Lee Park", email="lee@acme.com"),
+    "kim": Person(name="Dr. Kim Wu", email="kim@acme.com", notes="walked me through the roadmap"),
+    "sam": Person(name="Sam Lee", email="sam@acme.com", title="Recruiter"),
+    "priya": Person(name="Priya Natarajan", email="priya@yahoo-inc.com",
                     notes="walked me through the ingestion pipeline"),
-    "omar": Person("Omar Haddad", "omar@initech.com", notes="explained the deployment pipeline"),
+    "omar": Person(name="Omar Haddad", email="omar@initech.com",
+                   notes="explained the deployment pipeline"),
 }  # fmt: skip
 ACME = Interview(
-    "acme", "Acme Corp", "Senior Backend Engineer", WHEN, WHEN, format=Format.PANEL,
-    highlights=("your move to event sourcing",),
+    id="acme", company="Acme Corp", role="Senior Backend Engineer", start=WHEN, end=WHEN,
+    format=Format.PANEL, highlights=("your move to event sourcing",),
     interviewers=(PEOPLE["dana"], PEOPLE["lee"], PEOPLE["kim"]), contacts=(PEOPLE["sam"],),
 )  # fmt: skip
 YAHOO = Interview(
-    "yahoo", "Yahoo!", "Data Engineer", WHEN, WHEN, interviewers=(PEOPLE["priya"],),
+    id="yahoo", company="Yahoo!", role="Data Engineer", start=WHEN, end=WHEN,
+    interviewers=(PEOPLE["priya"],),
 )  # fmt: skip
 INITECH = Interview(
-    "initech", "Initech Inc.", "Platform Engineer", WHEN, WHEN, interviewers=(PEOPLE["omar"],),
+    id="initech", company="Initech Inc.", role="Platform Engineer", start=WHEN, end=WHEN,
+    interviewers=(PEOPLE["omar"],),
 )  # fmt: skip
 INTERVIEWS = {"priya": YAHOO, "omar": INITECH}
 

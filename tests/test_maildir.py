@@ -448,7 +448,10 @@ def test_send_hands_the_message_to_sendmail_once_and_files_it_in_sent(
     assert outbox.read_bytes() == filed.read_bytes()
     assert placed.sent_at == NOW and placed.message_id == outgoing["Message-ID"]
     assert sender.find(KEY, since="") == Placed(
-        placed.thread_id, placed.message_id, sent_at=NOW, mailbox_id=placed.mailbox_id
+        thread_id=placed.thread_id,
+        message_id=placed.message_id,
+        sent_at=NOW,
+        mailbox_id=placed.mailbox_id,
     )
     # asked again (a retry after a lost answer): nothing leaves twice
     assert sender.send(outgoing, thread_id="").sent_at == NOW

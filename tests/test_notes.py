@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +27,7 @@ from tests.notes_corpus import HIGHLIGHTS, NOTES, REFUSED_HIGHLIGHTS, REFUSED_NO
 
 NAMES = ("Dana Smith", "Dana", "Smith")
 ROOT = Path(__file__).resolve().parent.parent
-SENDER = Sender("Alex Rivera", "alex@example.com", ("+1 555 0100",))
+SENDER = Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",))
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
@@ -40,7 +41,9 @@ def sentence(note: str, variant: int = 0, *, shared: bool = False) -> str:
 def test_the_corpus_is_large_and_varied() -> None:
     assert len(NOTES) + len(REFUSED_NOTES) >= 100
     assert len(HIGHLIGHTS) + len(REFUSED_HIGHLIGHTS) >= 40
-    kinds = {place(note, names=NAMES).kind for note, _ in NOTES}  # type: ignore[union-attr]
+    placed = [place(note, names=NAMES) for note, _ in NOTES]
+    assert all(isinstance(p, Placed) for p in placed)
+    kinds = {p.kind for p in placed if isinstance(p, Placed)}
     assert kinds == set(Kind)
 
 
@@ -108,10 +111,10 @@ def test_each_kind_has_a_frame_per_variant() -> None:
 
 
 def test_a_refused_note_is_left_out_and_reported(tmp_path: Path) -> None:
-    dana = Person("Dana Smith", "dana@acme.com", notes="mention my Kafka certification")
+    dana = Person(name="Dana Smith", email="dana@acme.com", notes="mention my Kafka certification")
     interview = Interview(
-        "acme", "Acme Corp", "Backend Engineer", WHEN, WHEN, highlights=("the roadmap",),
-        interviewers=(dana,),
+        id="acme", company="Acme Corp", role="Backend Engineer", start=WHEN, end=WHEN,
+        highlights=("the roadmap",), interviewers=(dana,),
     )  # fmt: skip
     composed = compose(
         sender=SENDER, interview=interview, recipient=dana, step="thank_you",
@@ -126,7 +129,7 @@ def test_a_refused_note_is_left_out_and_reported(tmp_path: Path) -> None:
 
 def test_the_example_schedule_renders_cleanly() -> None:
     example = ROOT / "followup_mailer" / "examples" / "interviews.example.toml"
-    for interview in load_schedule(example, default_tz=UTC):
+    for interview in load_schedule(example, default_tz=ZoneInfo("UTC")):
         interview = replace(interview, expect_response_by=None)
         for person in interview.interviewers:
             composed = compose(

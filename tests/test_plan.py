@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,32 +32,57 @@ from followup_mailer.settings import Settings
 from tests.conftest import MakeSettings
 
 NY = ZoneInfo("America/New_York")
-DANA = Person("Dana Smith", "dana@acme.com", notes="on-call load", lead=True)
-LEE = Person("Lee Park", "lee@acme.com")
-KIM = Person("Kim Wu", "kim@acme.com")
-SAM = Person("Sam Lee", "sam@acme.com")
+DANA = Person(name="Dana Smith", email="dana@acme.com", notes="on-call load", lead=True)
+LEE = Person(name="Lee Park", email="lee@acme.com")
+KIM = Person(name="Kim Wu", email="kim@acme.com")
+SAM = Person(name="Sam Lee", email="sam@acme.com")
 # Thursday 19 Nov 2026, 14:00-15:00 in New York: the thank-you is due at 17:00 the same day.
 START = datetime(2026, 11, 19, 14, 0, tzinfo=NY)
 END = START + timedelta(hours=1)
 THANK_YOU_DUE = END + timedelta(hours=2)
 
 
-def interview(**changes: object) -> Interview:
-    fields: dict[str, object] = {
-        "id": "acme",
-        "company": "Acme Corp",
-        "role": "Backend Engineer",
-        "start": START,
-        "end": END,
-        "interviewers": (DANA,),
-    }
-    fields.update(changes)
-    return Interview(**fields)  # type: ignore[arg-type]
+ACME = Interview(
+    id="acme",
+    company="Acme Corp",
+    role="Backend Engineer",
+    start=START,
+    end=END,
+    interviewers=(DANA,),
+)
 
 
-def record(step: str, person: Person, phase: Phase, **fields: object) -> Record:
+class InterviewChanges(TypedDict, total=False):
+    """What a test changes of the standard interview."""
+
+    start: datetime
+    end: datetime
+    timezone: ZoneInfo | None
+    format: Format
+    expect_response_by: datetime | None
+    outcome: Outcome
+    interviewers: tuple[Person, ...]
+    contacts: tuple[Person, ...]
+
+
+def interview(**changes: Unpack[InterviewChanges]) -> Interview:
+    return replace(ACME, **changes)
+
+
+class RecordFields(TypedDict, total=False):
+    """What a test sets of a ledger record besides its step, recipient and phase."""
+
+    sent_at: datetime | None
+    thread_id: str
+    draft_id: str
+    reason: str
+
+
+def record(step: str, person: Person, phase: Phase, **fields: Unpack[RecordFields]) -> Record:
     key = step_key("acme", step, person.email)
-    return Record(key, "acme", step, person.email, phase=phase, **fields)  # type: ignore[arg-type]
+    return Record(
+        key=key, interview="acme", step=step, recipient=person.email, phase=phase, **fields
+    )
 
 
 def sent(step: str, person: Person, at: datetime, thread: str = "t-1") -> Record:
@@ -69,7 +95,12 @@ def facts(
     seen: tuple[Seen, ...] = (),
     outcomes: dict[str, Outcome] | None = None,
 ) -> Facts:
-    return Facts(interviews, {r.key: r for r in records}, seen, outcomes or {})
+    return Facts(
+        interviews=interviews,
+        records={r.key: r for r in records},
+        seen=seen,
+        outcomes=outcomes or {},
+    )
 
 
 def by_step(planned: list[StepPlan]) -> dict[tuple[str, str], StepPlan]:
@@ -81,17 +112,20 @@ def reply(
     sender: str = "dana@acme.com",
     kind: Kind = Kind.HUMAN,
     thread: str = "t-1",
-    **fields: object,
+    *,
+    return_date: date | None = None,
+    organizer: str = "",
 ) -> Seen:
     return Seen(
-        f"m-{at.timestamp()}-{sender}",
-        kind,
-        sender,
-        ("alex@example.com",),
-        at,
+        mailbox_id=f"m-{at.timestamp()}-{sender}",
+        kind=kind,
+        sender=sender,
+        recipients=("alex@example.com",),
+        date=at,
         thread_id=thread,
-        **fields,
-    )  # type: ignore[arg-type]
+        return_date=return_date,
+        organizer=organizer,
+    )
 
 
 @pytest.fixture
@@ -126,7 +160,8 @@ def test_panel_gets_one_note_per_interviewer(cfg: Settings) -> None:
 
 def test_group_interview_gets_one_note_to_the_lead(cfg: Settings) -> None:
     lead_second = interview(
-        format=Format.GROUP, interviewers=(LEE, Person("Dana Smith", "dana@acme.com", lead=True))
+        format=Format.GROUP,
+        interviewers=(LEE, Person(name="Dana Smith", email="dana@acme.com", lead=True)),
     )
     keys = [a.key for a in actions(plan(facts((lead_second,)), THANK_YOU_DUE, cfg))]
     assert keys == ["acme/thank_you/dana@acme.com"]
@@ -319,11 +354,11 @@ def test_a_colleagues_auto_reply_does_not_delay_the_nudge(cfg: Settings) -> None
 def test_a_bounce_marks_the_step_bounced_and_stops_that_recipient(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     bounce = Seen(
-        "b1",
-        Kind.BOUNCE,
-        "mailer-daemon@googlemail.com",
-        ("alex@example.com",),
-        sent_at + timedelta(minutes=2),
+        mailbox_id="b1",
+        kind=Kind.BOUNCE,
+        sender="mailer-daemon@googlemail.com",
+        recipients=("alex@example.com",),
+        date=sent_at + timedelta(minutes=2),
         thread_id="t-1",
         bounced=("dana@acme.com",),
     )
@@ -340,7 +375,13 @@ def test_a_bounce_marks_the_step_bounced_and_stops_that_recipient(cfg: Settings)
 
 def test_writing_to_them_by_hand_stops_nudges(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
-    mine = Seen("o1", Kind.OWN, "alex@example.com", ("dana@acme.com",), sent_at + timedelta(days=2))
+    mine = Seen(
+        mailbox_id="o1",
+        kind=Kind.OWN,
+        sender="alex@example.com",
+        recipients=("dana@acme.com",),
+        date=sent_at + timedelta(days=2),
+    )
     planned = plan(
         facts((interview(),), sent("thank_you", DANA, sent_at), seen=(mine,)),
         sent_at + timedelta(days=20),
@@ -394,7 +435,12 @@ def test_send_mode_drafts_a_message_that_is_too_late(make_settings: MakeSettings
 def test_a_removed_interview_cancels_uncreated_steps_and_keeps_created_ones(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     kept = sent("thank_you", DANA, sent_at)
-    planned_only = Record("acme/followup-1/dana@acme.com", "acme", "followup-1", "dana@acme.com")
+    planned_only = Record(
+        key="acme/followup-1/dana@acme.com",
+        interview="acme",
+        step="followup-1",
+        recipient="dana@acme.com",
+    )
     planned = by_step(plan(facts((), kept, planned_only), sent_at + timedelta(days=20), cfg))
     assert planned[("thank_you", "dana@acme.com")].state is State.SENT
     assert planned[("followup-1", "dana@acme.com")].reason == "removed from the schedule"
@@ -404,11 +450,11 @@ def test_an_unthreaded_bounce_marks_the_step_it_returned(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     thank_you = replace(sent("thank_you", DANA, sent_at), message_id="<ty-1@example.com>")
     bounce = Seen(
-        "b2",
-        Kind.BOUNCE,
-        "mailer-daemon@mx.acme.com",
-        ("alex@example.com",),
-        sent_at + timedelta(minutes=5),
+        mailbox_id="b2",
+        kind=Kind.BOUNCE,
+        sender="mailer-daemon@mx.acme.com",
+        recipients=("alex@example.com",),
+        date=sent_at + timedelta(minutes=5),
         thread_id="unrelated",
         returned=("<ty-1@example.com>",),
     )
@@ -420,11 +466,11 @@ def test_an_unthreaded_bounce_marks_the_step_it_returned(cfg: Settings) -> None:
 def test_a_bounce_that_names_someone_else_changes_nothing(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     bounce = Seen(
-        "b3",
-        Kind.BOUNCE,
-        "mailer-daemon@mx.example.net",
-        ("alex@example.com",),
-        sent_at,
+        mailbox_id="b3",
+        kind=Kind.BOUNCE,
+        sender="mailer-daemon@mx.example.net",
+        recipients=("alex@example.com",),
+        date=sent_at,
         bounced=("someone@elsewhere.example",),
     )
     planned = by_step(
@@ -491,7 +537,7 @@ def test_an_unsent_thank_you_draft_is_overdue_after_its_mark(cfg: Settings) -> N
 
 def test_a_held_interview_creates_nothing_until_the_hold_ends(cfg: Settings) -> None:
     until = datetime(2027, 1, 4, 0, 0, tzinfo=NY)
-    held = Facts((interview(),), holds={"acme": Hold(until)})
+    held = Facts(interviews=(interview(),), holds={"acme": Hold(until=until)})
     planned = plan(held, THANK_YOU_DUE + timedelta(days=3), cfg)
     step = by_step(planned)[("thank_you", "dana@acme.com")]
     assert (step.state, step.action) == (State.PLANNED, None)
@@ -501,7 +547,7 @@ def test_a_held_interview_creates_nothing_until_the_hold_ends(cfg: Settings) -> 
 
 
 def test_a_hold_without_end_waits_for_resume(cfg: Settings) -> None:
-    held = Facts((interview(),), holds={"acme": Hold()})
+    held = Facts(interviews=(interview(),), holds={"acme": Hold()})
     step = plan(held, THANK_YOU_DUE + timedelta(days=300), cfg)[0]
     assert (step.action, step.reason) == (None, "on hold: `followup-mailer resume` to go on")
 
@@ -510,9 +556,9 @@ def test_a_held_interview_still_counts_replies(cfg: Settings) -> None:
     sent_at = datetime(2026, 11, 20, 15, 0, tzinfo=NY)
     answer = reply(sent_at + timedelta(days=1))
     held = Facts(
-        (interview(),),
-        {r.key: r for r in [sent("thank_you", DANA, sent_at)]},
-        (answer,),
+        interviews=(interview(),),
+        records={r.key: r for r in [sent("thank_you", DANA, sent_at)]},
+        seen=(answer,),
         holds={"acme": Hold()},
     )
     planned = by_step(plan(held, sent_at + timedelta(days=20), cfg))
@@ -557,7 +603,7 @@ def test_no_stay_in_touch_after_an_offer(make_settings: MakeSettings) -> None:
 
 
 def test_send_or_draft_drafts_a_flagged_send() -> None:
-    action = Create("acme/thank_you/dana@acme.com", "send", "")
+    action = Create(key="acme/thank_you/dana@acme.com", mode="send", thread_id="")
     assert send_or_draft(action, lint_findings=False, too_similar=False) == action
     flagged = send_or_draft(action, lint_findings=True, too_similar=False)
     assert (flagged.mode, flagged.reason) == (
@@ -588,7 +634,7 @@ def histories(draw: st.DrawFn) -> tuple[Facts, datetime]:
             break
         record_list.append(sent(step, DANA, clock))
         clock += timedelta(hours=draw(st.integers(1, 400)))
-    seen = ()
+    seen: tuple[Seen, ...] = ()
     if draw(st.booleans()):
         seen = (reply(end + timedelta(hours=draw(st.integers(0, 2000)))),)
     outcome = draw(st.sampled_from(list(Outcome)))

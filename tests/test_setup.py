@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -42,9 +43,7 @@ def test_init_writes_your_values_and_a_schedule_that_creates_nothing_yet(tmp_pat
     assert written["delivery"]["backend"] == "maildir"
     assert written["signature"]["lines"] == ["alex@example.com"]  # not the example's phone
     assert "# required: the address you send from" in config.read_text()  # comments kept
-    interviews = load_schedule(
-        tmp_path / "interviews.toml", default_tz=datetime.now().astimezone().tzinfo
-    )  # type: ignore[arg-type]
+    interviews = load_schedule(tmp_path / "interviews.toml", default_tz=ZoneInfo("Europe/Berlin"))
     soon = datetime.now().astimezone() + timedelta(days=6)
     assert interviews and all(i.start > soon for i in interviews)
     assert all(p.email.endswith(".example") for i in interviews for p in i.people)
@@ -80,10 +79,10 @@ def test_init_for_gmail_leads_to_sign_in_first(tmp_path: Path) -> None:
 def no_keyring() -> Iterator[None]:
     """A machine with no usable OS keyring (a headless box): keyring's own "fail" backend."""
     import keyring
-    from keyring.backends import fail
+    from keyring.core import load_keyring
 
     before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(load_keyring("keyring.backends.fail.Keyring"))
     yield
     keyring.set_keyring(before)
 

@@ -61,7 +61,8 @@ class Folder:
     def state_of(self, key: str = KEY) -> str:
         import json
 
-        rows = json.loads(run_clean(["--config", str(self.config), "status", "--json"]).stdout)
+        status = run_clean(["--config", str(self.config), "status", "--json"]).stdout
+        rows: list[dict[str, str]] = json.loads(status)
         return next(
             row["state"] for row in rows if row["to"] in key and key.startswith(row["interview"])
         )

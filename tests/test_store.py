@@ -12,12 +12,18 @@ from pathlib import Path
 import pytest
 
 from followup_mailer.errors import UserError
-from followup_mailer.model import Kind, Outcome, Phase, Placed, Record, Seen, State
+from followup_mailer.model import Hold, Kind, Outcome, Phase, Placed, Record, Seen, State
 from followup_mailer.store import DB_NAME, StorageError, Store
-from followup_mailer.store.schema import SCHEMA_VERSION
+from followup_mailer.store.schema import SCHEMA_VERSION, storage_error
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-STEP = Record("acme/thank_you/dana@acme.com", "acme", "thank_you", "dana@acme.com", due=NOW)
+STEP = Record(
+    key="acme/thank_you/dana@acme.com",
+    interview="acme",
+    step="thank_you",
+    recipient="dana@acme.com",
+    due=NOW,
+)
 
 
 def test_a_new_ledger_is_at_the_current_schema_version(tmp_path: Path) -> None:
@@ -54,8 +60,12 @@ def test_a_forgotten_intent_may_be_recorded_again(tmp_path: Path) -> None:
 def test_outcomes_survive_reopening(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         store.record_intent(STEP)
-        store.record_placed(STEP.key, Phase.DRAFTED, Placed("t-1", "<m@x>", draft_id="d-1"))
-        store.record_placed(STEP.key, Phase.SENT, Placed("t-1", "<m2@x>", sent_at=NOW))
+        store.record_placed(
+            STEP.key, Phase.DRAFTED, Placed(thread_id="t-1", message_id="<m@x>", draft_id="d-1")
+        )
+        store.record_placed(
+            STEP.key, Phase.SENT, Placed(thread_id="t-1", message_id="<m2@x>", sent_at=NOW)
+        )
         store.set_outcome("acme", Outcome.OFFER, NOW)
     with Store.open(tmp_path) as store:
         record = store.records()[STEP.key]
@@ -66,7 +76,14 @@ def test_outcomes_survive_reopening(tmp_path: Path) -> None:
 
 
 def test_seen_messages_are_kept_once(tmp_path: Path) -> None:
-    seen = Seen("m1", Kind.HUMAN, "dana@acme.com", ("alex@example.com",), NOW, thread_id="t-1")
+    seen = Seen(
+        mailbox_id="m1",
+        kind=Kind.HUMAN,
+        sender="dana@acme.com",
+        recipients=("alex@example.com",),
+        date=NOW,
+        thread_id="t-1",
+    )
     with Store.open(tmp_path) as store:
         assert store.add_seen([seen, seen]) == 1
         assert store.add_seen([seen]) == 0
@@ -74,7 +91,12 @@ def test_seen_messages_are_kept_once(tmp_path: Path) -> None:
 
 
 def test_planned_rows_the_plan_dropped_are_forgotten_but_created_ones_stay(tmp_path: Path) -> None:
-    nudge = Record("acme/followup-2/dana@acme.com", "acme", "followup-2", "dana@acme.com")
+    nudge = Record(
+        key="acme/followup-2/dana@acme.com",
+        interview="acme",
+        step="followup-2",
+        recipient="dana@acme.com",
+    )
     with Store.open(tmp_path) as store:
         rows = [(STEP, State.PLANNED, NOW, ""), (nudge, State.PLANNED, None, "")]
         assert store.save_states(rows, {}) == 2
@@ -137,3 +159,60 @@ def test_migrations_are_safe_when_two_processes_start_at_once(tmp_path: Path) ->
         ]
         errors = [p.communicate()[1].decode() for p in starts]
         assert [p.returncode for p in starts] == [0, 0, 0], errors
+
+
+def test_a_transaction_that_raises_leaves_nothing_behind(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        with pytest.raises(ValueError, match="midway"), store.transaction() as db:
+            db.execute("INSERT INTO settings VALUES ('half', 'done')")
+            raise ValueError("midway")
+        assert store.get("half") == ""
+
+
+def test_one_step_is_read_back_by_its_key(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.record_intent(STEP)
+        found = store.record(STEP.key)
+        assert found is not None and (found.key, found.phase) == (STEP.key, Phase.INTENT)
+        assert store.record("acme/thank_you/nobody@acme.com") is None
+
+
+def test_holds_are_kept_until_resumed(tmp_path: Path) -> None:
+    until = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with Store.open(tmp_path) as store:
+        store.set_hold("acme", Hold(until=until), NOW)
+        store.set_hold("acme", Hold(until=until.replace(day=2)), NOW)  # a new date replaces it
+    with Store.open(tmp_path) as store:
+        assert store.holds() == {"acme": Hold(until=until.replace(day=2))}
+        store.set_hold("acme", None, NOW)
+        assert store.holds() == {}
+
+
+def test_a_setting_written_unchanged_is_not_written_again(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.put("position", "42")
+        wal = tmp_path / f"{DB_NAME}-wal"
+        before = wal.stat().st_size if wal.exists() else 0
+        store.put("position", "42")
+        assert (wal.stat().st_size if wal.exists() else 0) == before
+        assert store.get("position") == "42" and store.add_seen([]) == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "advice"),
+    [
+        ("database is locked", "another program holds it locked"),
+        ("database or disk is full", "the disk is full"),
+        ("attempt to write a readonly database", "fix its permissions"),
+        ("file is not a database", "move it away"),
+        ("database disk image is malformed", "restore a backup"),
+        ("unable to open database file", "a folder you can write to"),
+        ("something nobody expected", "check the disk and the file"),
+    ],
+)
+def test_each_storage_fault_is_told_with_what_to_do(
+    tmp_path: Path, error: str, advice: str
+) -> None:
+    told = storage_error(tmp_path / DB_NAME, sqlite3.OperationalError(error))
+    assert str(told).startswith(f"the ledger {tmp_path / DB_NAME}: {error}: ")
+    assert advice in str(told)

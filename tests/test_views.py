@@ -24,19 +24,32 @@ def shown(renderable: RenderableType, width: int = 100) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
-def row(step: str, to: str, state: State, **values: object) -> Row:
-    fields: dict[str, object] = {
-        "interview": "acme",
-        "due": None,
-        "sent_at": None,
-        "thread_id": "",
-        "draft_id": "",
-        "message_id": "",
-        "reason": "",
-        "warnings": (),
-    }
-    fields.update(values)
-    return Row(step=step, to=to, state=state, **fields)  # type: ignore[arg-type]
+def row(
+    step: str,
+    to: str,
+    state: State,
+    *,
+    interview: str = "acme",
+    due: datetime | None = None,
+    sent_at: datetime | None = None,
+    reason: str = "",
+    warnings: tuple[str, ...] = (),
+    zone: ZoneInfo | None = None,
+) -> Row:
+    return Row(
+        interview=interview,
+        step=step,
+        to=to,
+        state=state,
+        due=due,
+        sent_at=sent_at,
+        thread_id="",
+        draft_id="",
+        message_id="",
+        reason=reason,
+        warnings=warnings,
+        zone=zone,
+    )
 
 
 def test_status_shows_user_text_as_written_and_names_the_zone() -> None:
@@ -118,19 +131,31 @@ def test_plan_shows_when_a_sent_step_was_sent_not_when_it_was_due() -> None:
     sent = datetime(2026, 11, 17, 20, 30, tzinfo=UTC)
     key = "acme/thank_you/dana@acme.example"
     planned = [
-        StepPlan(key, "acme", "thank_you", "dana@acme.example", "Dana", State.SENT, due),
         StepPlan(
-            "acme/followup-1/dana@acme.example",
-            "acme",
-            "followup-1",
-            "dana@acme.example",
-            "Dana",
-            State.PLANNED,
-            NOW,
-            action=Create("acme/followup-1/dana@acme.example", "draft", "t1"),
+            key=key,
+            interview="acme",
+            step="thank_you",
+            to="dana@acme.example",
+            name="Dana",
+            state=State.SENT,
+            due=due,
+        ),
+        StepPlan(
+            key="acme/followup-1/dana@acme.example",
+            interview="acme",
+            step="followup-1",
+            to="dana@acme.example",
+            name="Dana",
+            state=State.PLANNED,
+            due=NOW,
+            action=Create(key="acme/followup-1/dana@acme.example", mode="draft", thread_id="t1"),
         ),
     ]
-    records = {key: Record(key, "acme", "thank_you", "dana@acme.example", sent_at=sent)}
+    records = {
+        key: Record(
+            key=key, interview="acme", step="thank_you", recipient="dana@acme.example", sent_at=sent
+        )
+    }
     text = shown(timeline(planned, rows(planned, records, {"acme": BERLIN}), NY, NOW))
     assert text.splitlines()[0] == "Plan as of Wed 18 Nov 10:00 (America/New_York)"
     assert " When (New York)" in text

@@ -18,7 +18,7 @@ from followup_mailer.intake.paths import config_path
 
 if TYPE_CHECKING:
     from followup_mailer.auth.tokens import TokenStore
-    from followup_mailer.compose.message import Writer
+    from followup_mailer.compose.parts import Writer
     from followup_mailer.model import Interview
     from followup_mailer.settings import Settings
     from followup_mailer.store import Store
@@ -82,12 +82,16 @@ class Session:
 
 def writer_for(settings: Settings) -> Writer:
     """Return what renders messages for these settings."""
-    from followup_mailer.compose.message import Writer
-    from followup_mailer.compose.parts import Sender
+    from followup_mailer.compose.parts import Sender, Writer
 
     account = settings.account
-    sender = Sender(account.name, account.email, settings.signature.lines)
-    return Writer(sender, settings.templates_dir, settings.lint, account.timezone)
+    sender = Sender(name=account.name, email=account.email, signature=settings.signature.lines)
+    return Writer(
+        sender=sender,
+        templates_dir=settings.templates_dir,
+        limits=settings.lint,
+        timezone=account.timezone,
+    )
 
 
 def now_utc() -> datetime:

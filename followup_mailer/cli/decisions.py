@@ -56,7 +56,7 @@ def hold(session: Session, interview_id: str, until: date | None) -> None:
     zone = interview.timezone or session.settings.account.timezone
     moment = localize(datetime.combine(until, time(0)), zone) if until else None
     with session.locked(), session.store() as store:
-        store.set_hold(interview.id, Hold(moment), now_utc())
+        store.set_hold(interview.id, Hold(until=moment), now_utc())
         planned = _saved_plan(session, store)
     when = f"until {_day(until)}" if until else "until you run `followup-mailer resume`"
     say(f"{interview.id}: on hold {when}")

@@ -14,29 +14,65 @@ from typing import Any, NoReturn
 import click
 
 from followup_mailer import __version__
-from followup_mailer.cli.context import Session
-from followup_mailer.cli.logging import setup_logging
 from followup_mailer.cli.oserrors import os_error
 from followup_mailer.cli.output import detail, error
 from followup_mailer.errors import FollowupError
 
-# command name -> "module:attribute" under followup_mailer.cli, in the order --help lists them
+# command name -> where it lives ("module:attribute" under followup_mailer.cli) and the
+# summary --help lists, kept here so that --help imports no command (a test holds each
+# summary to its command's own help)
 COMMANDS = {
-    "init": "setup:init",
-    "check": "messages:check",
-    "plan": "pipeline:plan_command",
-    "preview": "messages:preview",
-    "status": "pipeline:status",
-    "outcome": "decisions:outcome",
-    "hold": "decisions:hold",
-    "resume": "decisions:resume",
-    "run": "run:run",
-    "auth": "auth:auth",
-    "service": "service:service",
-    "add": "add:add",
-    "import-ics": "import_export:import_ics",
-    "export": "import_export:export",
-    "help": "help:help_command",
+    "init": (
+        "setup:init",
+        "Write a commented config.toml and an example interviews.toml; never overwrites.",
+    ),
+    "check": (
+        "messages:check",
+        "Validate config, schedule and templates; render and lint every planned message.",
+    ),
+    "plan": ("pipeline:plan_command", "Show the timeline: what will happen when. Changes nothing."),
+    "preview": (
+        "messages:preview",
+        "Print a message as it will be created: headers, body, then its lint results.",
+    ),
+    "status": (
+        "pipeline:status",
+        "Show each interview, recipient and step with its state and times.",
+    ),
+    "outcome": (
+        "decisions:outcome",
+        "Record an interview's outcome (it overrides the schedule file's `outcome`).",
+    ),
+    "hold": (
+        "decisions:hold",
+        "Put an interview on hold: nothing is created for it until then (replies still count).",
+    ),
+    "resume": (
+        "decisions:resume",
+        "Take an interview off hold: what is due is created at the next pass.",
+    ),
+    "run": ("run:run", "Run the daemon in the foreground (or one pass with --once)."),
+    "auth": (
+        "auth:auth",
+        "Sign in to Gmail and manage the stored token (`followup-mailer help auth` explains).",
+    ),
+    "service": (
+        "service:service",
+        "Run the daemon in the background: a systemd user unit (Linux) or a LaunchAgent (macOS).",
+    ),
+    "add": ("add:add", "Add an interview to the schedule file, from flags or by asking."),
+    "import-ics": (
+        "import_export:import_ics",
+        'Add or update interviews from a calendar invite (.ics; "-" reads stdin).',
+    ),
+    "export": (
+        "import_export:export",
+        "Print every step of every interview, for a spreadsheet or a job tracker.",
+    ),
+    "help": (
+        "help:help_command",
+        "Print a guide (auth), or a command's help; with nothing, list them.",
+    ),
 }
 
 
@@ -49,11 +85,23 @@ class _Group(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands or cmd_name not in COMMANDS:
             return self.commands.get(cmd_name)
-        module, _, attribute = COMMANDS[cmd_name].partition(":")
+        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
         command: click.Command = getattr(
             importlib.import_module(f"followup_mailer.cli.{module}"), attribute
         )
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands from their summaries, as click would, without importing them."""
+        if not COMMANDS:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=summary).get_short_help_str(limit))
+            for name, (_, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -98,5 +146,9 @@ def main(ctx: click.Context, config: Path | None, verbose: int, quiet: int, debu
     """
     ctx.meta["debug"] = debug
     ctx.meta["verbosity"] = (verbose, quiet)
+    # imported here, not above: --help never reaches this line and stays quick
+    from followup_mailer.cli.context import Session
+    from followup_mailer.cli.logging import setup_logging
+
     setup_logging(verbose, quiet)
     ctx.obj = Session(config)

@@ -86,7 +86,9 @@ def rows(
     """Join the plan with the ledger (the plan decides the state, the ledger holds the ids)."""
     joined = []
     for step in planned:
-        record = records.get(step.key) or Record(step.key, step.interview, step.step, step.to)
+        record = records.get(step.key) or Record(
+            key=step.key, interview=step.interview, step=step.step, recipient=step.to
+        )
         if step.action is not None and not record.created and record.reason:
             # due, and the last pass could not create it: show why
             step = replace(step, state=record.state, reason=record.reason)

@@ -9,7 +9,7 @@ from followup_mailer.settings import LintLimits
 DEFAULT_LIMITS = LintLimits()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One broken rule: which, why it matters, and what was found."""
 

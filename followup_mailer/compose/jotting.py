@@ -97,7 +97,7 @@ def quotation(note: str, text: str, question: bool) -> Placed:
     if inner[-1:] not in ".?!":
         inner += "?" if asks else "."
     noun = "the question" if asks else "the remark"
-    return Placed(Kind.CREDIT, f"{noun} “{inner}”", "", note)
+    return Placed(kind=Kind.CREDIT, text=f"{noun} “{inner}”", topic="", note=note)
 
 
 def fix_pronoun_i(phrase: Phrase) -> None:

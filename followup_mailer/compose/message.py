@@ -11,9 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +22,8 @@ from jinja2.runtime import Context
 
 from followup_mailer.compose import envelope, headers, sandbox
 from followup_mailer.compose.context import long_date, template_context
-from followup_mailer.compose.lint import Finding, lint
-from followup_mailer.compose.parts import Previous, Sender
+from followup_mailer.compose.lint import lint
+from followup_mailer.compose.parts import Composed, Previous, Sender, Writer
 from followup_mailer.compose.points import finish
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import (
@@ -52,24 +50,6 @@ KNOWN_TEMPLATES = tuple(
 UTC = ZoneInfo("UTC")
 Vars = dict[str, Any]
 _REPLY_PREFIX = re.compile(r"re\s*:", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Writer:
-    """What rendering a message needs besides the step: who writes, templates, limits, zone."""
-
-    sender: Sender
-    templates_dir: Path | None
-    limits: LintLimits = LintLimits()  # noqa: RUF009 (frozen, so sharing it is safe)
-    timezone: ZoneInfo = UTC  # the account's zone: dates show in it when the interview has none
-
-
-@dataclass(frozen=True, slots=True)
-class Composed:
-    """A message ready for the mailbox, and its lint warnings."""
-
-    message: EmailMessage
-    findings: tuple[Finding, ...]  # lint warnings
 
 
 def compose(

@@ -64,7 +64,8 @@ def _place(note: str, names: tuple[str, ...], shared: bool) -> Placed | Unplaced
         return None
     problem = jotting.shape_problem(text)
     if problem:
-        return Unplaced(note, *problem)
+        reason, advice = problem
+        return Unplaced(note=note, reason=reason, advice=advice)
     if jotting.wholly_quoted(text):
         if jotting.says_something(text[1:-1], question):
             return jotting.quotation(note, text, question)
@@ -76,12 +77,14 @@ def _place(note: str, names: tuple[str, ...], shared: bool) -> Placed | Unplaced
         return None
     attributed = to_second_person(phrase, names)
     if jotting.doubt(phrase):
-        return Unplaced(note, "recalls a doubt", jotting.DOUBT_ADVICE)
+        return Unplaced(note=note, reason="recalls a doubt", advice=jotting.DOUBT_ADVICE)
     if question and re.split("['’]", phrase.word(0))[0] in lx.WH_WORDS | lx.QUESTION_AUX:
         read = read_question(phrase)
         if read is None:
-            return Unplaced(note, "is a question the sentence cannot quote", _QUESTION_ADVICE)
-        placed = Placed(Kind(read.kind), read.text, read.topic, note)
+            return Unplaced(
+                note=note, reason="is a question the sentence cannot quote", advice=_QUESTION_ADVICE
+            )
+        placed = Placed(kind=Kind(read.kind), text=read.text, topic=read.topic, note=note)
         return _shared_check(placed, attributed or read.attributed, shared)
     statement = _statement(note, phrase)
     if isinstance(statement, Unplaced):
@@ -93,7 +96,7 @@ def _place(note: str, names: tuple[str, ...], shared: bool) -> Placed | Unplaced
 def _shared_check(placed: Placed, attributed: bool, shared: bool) -> Placed | Unplaced:
     """Refuse a shared highlight that says what one person did: the others did not do it."""
     if shared and attributed:
-        return Unplaced(placed.note, "says what one person did", _SHARED_ADVICE)
+        return Unplaced(note=placed.note, reason="says what one person did", advice=_SHARED_ADVICE)
     return placed
 
 
@@ -130,7 +133,7 @@ def _from_self(note: str, phrase: Phrase) -> Placed:
     verb = phrase.word(k)
     own = phrase.word(0) != "i" or verb in lx.SENTIMENTS or not lx.is_past(verb)
     kind = Kind.OWN if own else Kind.EVENT
-    return Placed(kind, phrase.text(), clause_topic(phrase, k), note)
+    return Placed(kind=kind, text=phrase.text(), topic=clause_topic(phrase, k), note=note)
 
 
 def _subject_verb(phrase: Phrase) -> int | None:
@@ -163,7 +166,12 @@ def _clause(note: str, phrase: Phrase, verb: int) -> Placed:
     if reported is not None:
         return reported
     moment = verb_tense(phrase, k) == "past" and (base in lx.CONVERSATION_VERBS or k == 0)
-    return Placed(Kind.EVENT if moment else Kind.FACT, phrase.text(), clause_topic(phrase, k), note)
+    return Placed(
+        kind=Kind.EVENT if moment else Kind.FACT,
+        text=phrase.text(),
+        topic=clause_topic(phrase, k),
+        note=note,
+    )
 
 
 def _reported(phrase: Phrase, verb: int) -> Placed | None:
@@ -177,7 +185,9 @@ def _reported(phrase: Phrase, verb: int) -> Placed | None:
     at = _subject_verb(inner)
     if at is None:
         return None
-    return Placed(Kind.FACT, inner.text(), clause_topic(inner, at), phrase.text())
+    return Placed(
+        kind=Kind.FACT, text=inner.text(), topic=clause_topic(inner, at), note=phrase.text()
+    )
 
 
 def _noun_phrase(note: str, phrase: Phrase) -> Placed | Unplaced:
@@ -187,25 +197,27 @@ def _noun_phrase(note: str, phrase: Phrase) -> Placed | Unplaced:
         at = [phrase.word(k) for k in range(phrase.count())].index("for")
         rest = phrase.tail(at + 1)
         return (
-            Placed(Kind.THANKS, rest, rest, note) if rest else Unplaced(note, "is empty", EXAMPLE)
+            Placed(kind=Kind.THANKS, text=rest, topic=rest, note=note)
+            if rest
+            else Unplaced(note=note, reason="is empty", advice=EXAMPLE)
         )
     if first in lx.TODO_VERBS and (not phrase.capitalized(0) or second not in lx.PREPOSITIONS):
-        return Unplaced(note, _TODO, _TODO_ADVICE)
+        return Unplaced(note=note, reason=_TODO, advice=_TODO_ADVICE)
     openers = lx.DETERMINERS | lx.POSSESSIVES | lx.OBJECT_PRONOUNS | lx.WH_WORDS
     if first in lx.BASE_VERBS and second in openers - {"that"}:
-        return Unplaced(note, "reads as an instruction", _TODO_ADVICE)
+        return Unplaced(note=note, reason="reads as an instruction", advice=_TODO_ADVICE)
     head_noun = head(phrase)
     if head_noun in _CONVERSATION_NOUNS and after_preposition(phrase):  # "a long chat about X"
         topic = after_preposition(phrase)
-        return Placed(Kind.TOPIC, topic, topic, note)
+        return Placed(kind=Kind.TOPIC, text=topic, topic=topic, note=note)
     owned = first in lx.DETERMINERS | lx.POSSESSIVES or first.endswith(("'s", "’s"))
     if head_noun in lx.CONTRIBUTIONS and not owned:
         phrase.insert(0, "your")  # "great question on X": theirs, so "your great question"
         first = "your"
     text = phrase.text()
     if (first == "your" and head_noun in lx.CONTRIBUTIONS) or (owned and head_noun in _ACTIVITIES):
-        return Placed(Kind.CREDIT, text, after_preposition(phrase), note)
-    return Placed(Kind.TOPIC, text, text, note)
+        return Placed(kind=Kind.CREDIT, text=text, topic=after_preposition(phrase), note=note)
+    return Placed(kind=Kind.TOPIC, text=text, topic=text, note=note)
 
 
 _CONVERSATION_NOUNS = lx.word_set("chat conversation talk discussion exchange debate deep-dive")

@@ -22,7 +22,7 @@ class Kind(enum.StrEnum):
     THANKS = "thanks"  # "thank her for the tour": "the tour"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Placed:
     """A note read into a phrase addressed to the person, ready for a sentence frame."""
 
@@ -32,7 +32,7 @@ class Placed:
     note: str  # as the user wrote it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unplaced:
     """A note that cannot be placed in a sentence, and how to write it so that it can."""
 

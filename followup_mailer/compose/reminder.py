@@ -14,8 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from followup_mailer.compose import envelope, headers
-from followup_mailer.compose.message import Writer
-from followup_mailer.compose.parts import Reminder
+from followup_mailer.compose.parts import Reminder, Writer
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import REJECTION, STAY_IN_TOUCH, THANK_YOU, Person, followup_number
 

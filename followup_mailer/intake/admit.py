@@ -16,7 +16,7 @@ from followup_mailer.errors import Problem, UserError
 from followup_mailer.model import Interview
 
 # check_header_values looks at the sender too; the account's values are the config's business
-_ANY_SENDER = Sender("Account Holder", "account@example.com", ())
+_ANY_SENDER = Sender(name="Account Holder", email="account@example.com", signature=())
 
 
 def header_problems(interview: Interview) -> list[Problem]:

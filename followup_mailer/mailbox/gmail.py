@@ -36,7 +36,7 @@ from followup_mailer.mailbox.gmail_quota import DEFAULT_QUOTA, Bucket, Quota
 from followup_mailer.mailbox.gmail_sync import Fetched
 from followup_mailer.mailbox.gmail_token import LoadToken, SaveToken, credentials, saver
 from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Poll, ThreadTail, Watch
-from followup_mailer.model import Kind, Placed
+from followup_mailer.model import Kind, Placed, recipient_of
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,9 @@ class GmailMailbox(GmailCalls):
         if resource:
             return Fetched.of(resource).placed()
         own_id = " ".join(str(message.get("Message-ID", "")).split())
-        return Placed(str(sent["threadId"]), own_id, mailbox_id=str(sent["id"]))
+        return Placed(
+            thread_id=str(sent["threadId"]), message_id=own_id, mailbox_id=str(sent["id"])
+        )
 
     def note_to_self(self, message: EmailMessage) -> Placed:
         """Send a message to the account's own address (it lands in SENT and INBOX)."""
@@ -119,7 +121,11 @@ class GmailMailbox(GmailCalls):
         # of messages with equal times, the later in the thread (max keeps the first it meets)
         tail = max(reversed(eligible), key=lambda m: m.internal)
         references = tail.headers.get("references") or tail.headers.get("in-reply-to", "")
-        return ThreadTail(tail.message_id, references, tail.headers.get("subject", ""))
+        return ThreadTail(
+            message_id=tail.message_id,
+            references=references,
+            subject=tail.headers.get("subject", ""),
+        )
 
     def poll(self, watch: Watch) -> Poll:
         """Report what changed since the last acknowledged position (Poll.cursor: the next one).
@@ -152,13 +158,16 @@ class GmailMailbox(GmailCalls):
             found = Fetched.of(draft["message"]) if draft else None
             if found and found.key == key:
                 return Placed(
-                    found.thread_id, found.message_id, draft_id=draft_id, mailbox_id=found.id
+                    thread_id=found.thread_id,
+                    message_id=found.message_id,
+                    draft_id=draft_id,
+                    mailbox_id=found.id,
                 )
         return None
 
     def _sent_with(self, key: str, since: str) -> Placed | None:
         """Return our SENT message carrying key, added since `since` (else found by search)."""
-        recipient = gmail_sync.recipient_of(key)
+        recipient = recipient_of(key)
         return gmail_sync.sent_keys(self, since, [recipient], self._fetch).get(key)
 
     def _fetch(self, message_id: str) -> Fetched | None:

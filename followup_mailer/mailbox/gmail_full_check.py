@@ -47,10 +47,10 @@ from followup_mailer.mailbox.gmail_sync import (
     Api,
     Fetched,
     Sync,
-    recipient_of,
     sent_keys,
 )
 from followup_mailer.mailbox.protocol import MailboxError, Poll, Watch
+from followup_mailer.model import recipient_of
 
 log = logging.getLogger(__name__)
 

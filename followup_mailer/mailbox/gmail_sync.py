@@ -44,7 +44,7 @@ from followup_mailer.mailbox.classify import (
 )
 from followup_mailer.mailbox.gmail_errors import NotFound
 from followup_mailer.mailbox.protocol import Poll, Watch
-from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
+from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen, recipient_of
 
 # the headers a classification, a reply or a settlement needs, and no others
 HEADERS = tuple(
@@ -116,7 +116,12 @@ class Fetched:
 
     def placed(self) -> Placed:
         """Say where a sent message of ours is, with Gmail's own time and Message-ID."""
-        return Placed(self.thread_id, self.message_id, sent_at=self.internal, mailbox_id=self.id)
+        return Placed(
+            thread_id=self.thread_id,
+            message_id=self.message_id,
+            sent_at=self.internal,
+            mailbox_id=self.id,
+        )
 
 
 @dataclass
@@ -228,11 +233,6 @@ def sent_since(api: Api, since: str) -> list[str] | None:
 def search_sent(recipient: str) -> str:
     """Return the search for our sent mail to someone, for when history cannot tell."""
     return f"in:sent to:{recipient} newer_than:{SEARCH_DAYS}d"
-
-
-def recipient_of(key: str) -> str:
-    """Return the recipient address a key names (interview/step/recipient)."""
-    return key.rpartition("/")[2]
 
 
 def _added(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:

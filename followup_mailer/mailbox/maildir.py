@@ -164,7 +164,9 @@ class MaildirMailbox:
         if not eligible:
             return None
         tail = max(eligible, key=lambda entry: entry.date)
-        return ThreadTail(tail.message_id, " ".join(tail.references), tail.subject)
+        return ThreadTail(
+            message_id=tail.message_id, references=" ".join(tail.references), subject=tail.subject
+        )
 
     def poll(self, watch: Watch) -> Poll:
         """Report approvals, declines, and the messages that arrived since the last poll."""
@@ -194,7 +196,9 @@ class MaildirMailbox:
         seen += [own_seen(e, watch) for e in written]
         cursor = str(self._index.last_number())
         seen_now = tuple(s for s in seen if s is not None)
-        return Poll(approved, declined, seen_now, cursor, restored=restored)
+        return Poll(
+            approved=approved, declined=declined, seen=seen_now, cursor=cursor, restored=restored
+        )
 
     def acknowledge(self, cursor: str) -> None:
         """Remember that the findings up to this poll are recorded."""

@@ -120,7 +120,9 @@ def seen_of(entry: Entry, verdict: Classified) -> Seen:
 def placed_of(entry: Entry, *, sent: bool) -> Placed:
     """Say where a message of ours is: sent (with its date) or a draft."""
     where = {"sent_at": entry.date} if sent else {"draft_id": entry.name}
-    return Placed(entry.thread_id, entry.message_id, mailbox_id=entry.mailbox_id, **where)
+    return Placed(
+        thread_id=entry.thread_id, message_id=entry.message_id, mailbox_id=entry.mailbox_id, **where
+    )
 
 
 def from_a_person(entry: Entry) -> bool:

@@ -33,7 +33,7 @@ class Unconfigured(MailboxError):
     """The mailbox cannot be used as configured (nothing was sent); the next pass tries again."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Pace:
     """How a long piece of mailbox work shows progress and yields to a stop.
 
@@ -46,7 +46,7 @@ class Pace:
     sleep: Callable[[float], None] = time.sleep
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ThreadTail:
     """What a reply needs from the last message of a thread that is ours or a human's."""
 
@@ -55,7 +55,7 @@ class ThreadTail:
     subject: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Watch:
     """What the daemon cares about, so a poll fetches only that."""
 
@@ -67,7 +67,7 @@ class Watch:
     declined: Collection[str] = ()  # keys of deleted drafts: a sent copy may still turn up
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Poll:
     """What changed in the mailbox since the last poll."""
 

@@ -92,7 +92,7 @@ class Store:
         scheduled = set(scheduled)
         records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
         states = {r[0]: (r[5], r[6], r[13], r[4] is not None) for r in rows}
-        return Snapshot(records, states)
+        return Snapshot(records=records, states=states)
 
     def record(self, key: str) -> Record | None:
         rows = self._rows(f"SELECT {STEP_COLUMNS} FROM steps WHERE key = ?", (key,))
@@ -280,7 +280,7 @@ class Store:
 
     def holds(self) -> dict[str, Hold]:
         rows = self._rows("SELECT interview, until FROM holds")
-        return {row["interview"]: Hold(time_of(row["until"])) for row in rows}
+        return {row["interview"]: Hold(until=time_of(row["until"])) for row in rows}
 
     def get(self, name: str, default: str = "") -> str:
         rows = self._rows("SELECT value FROM settings WHERE name = ?", (name,))

@@ -45,16 +45,17 @@ def record_of(row: tuple[Any, ...]) -> Record:
     (key, interview, step, recipient, phase, state, due, intent_at, sent_at, thread_id,
      draft_id, message_id, subject, reason, warnings, cursor, mode, reminded_at) = row  # fmt: skip
     return Record(
-        key, interview, step, recipient,
-        _PHASES[phase] if phase else None,
-        _STATES[state],
-        datetime.fromisoformat(due) if due else None,
-        datetime.fromisoformat(intent_at) if intent_at else None,
-        datetime.fromisoformat(sent_at) if sent_at else None,
-        thread_id, draft_id, message_id, subject, reason,
-        tuple(json.loads(warnings)) if warnings != "[]" else (),
-        cursor, mode,
-        datetime.fromisoformat(reminded_at) if reminded_at else None,
+        key=key, interview=interview, step=step, recipient=recipient,
+        phase=_PHASES[phase] if phase else None,
+        state=_STATES[state],
+        due=datetime.fromisoformat(due) if due else None,
+        intent_at=datetime.fromisoformat(intent_at) if intent_at else None,
+        sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
+        thread_id=thread_id, draft_id=draft_id, message_id=message_id, subject=subject,
+        reason=reason,
+        warnings=tuple(json.loads(warnings)) if warnings != "[]" else (),
+        cursor=cursor, mode=mode,
+        reminded_at=datetime.fromisoformat(reminded_at) if reminded_at else None,
     )  # fmt: skip
 
 
@@ -101,7 +102,7 @@ StateRow = tuple[Record, State, datetime | None, str]
 StateView = tuple[str, str | None, str, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
     """The ledger as a pass needs it, read in one query."""
 

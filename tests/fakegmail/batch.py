@@ -54,7 +54,8 @@ def parse(body: bytes, content_type: str) -> list[Part]:
     payload = message.get_payload()
     if not message.is_multipart() or not isinstance(payload, list) or not payload:
         raise ValueError("a batch request needs at least one part")
-    return [_part(part) for part in payload]
+    # the parts of a multipart message are messages (a str is only ever a leaf's payload)
+    return [_part(part) for part in payload if isinstance(part, email.message.Message)]
 
 
 def _part(part: email.message.Message) -> Part:
