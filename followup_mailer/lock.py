@@ -87,6 +87,8 @@ def acquire(
             waiting(f"waiting for followup-mailer (pid {holder}) to finish its pass ...")
             told = True
         time.sleep(WAIT_STEP)
+    if _holder(handle) == str(os.getpid()):
+        return handle  # the daemon's next pass: nothing to write
     try:  # unbuffered, so that a failed write leaves nothing for close() to fail on
         os.ftruncate(handle.fileno(), 0)
         os.write(handle.fileno(), f"{os.getpid()}\n".encode())

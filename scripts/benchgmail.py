@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from followup_mailer.mailbox.gmail import Position, open_gmail
+from followup_mailer.mailbox.gmail_quota import UNPACED
 from followup_mailer.mailbox.protocol import Watch
 from tests.fakegmail import FakeGmail
 
@@ -24,6 +25,7 @@ def gmail_poll_cost(threads: int) -> tuple[int, int, float]:
             token_uri=fake.token_uri,
             position=Position(lambda: state.get("at", ""), lambda at: state.update(at=at)),
             clock=lambda: datetime.now(UTC),
+            quota=UNPACED,  # the first full check unpaced: it is not what is measured
         )
         watch = Watch(
             drafts={},
