@@ -93,8 +93,6 @@ class _Group(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands from their summaries, as click would, without importing them."""
-        if not COMMANDS:
-            return
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [
             (name, click.Command(name, help=summary).get_short_help_str(limit))
