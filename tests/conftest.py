@@ -19,8 +19,6 @@ from followup_mailer.settings import Settings
 settings.register_profile("followup-mailer", deadline=None)
 # HYPOTHESIS_PROFILE=campaign: three times the generated examples (docs/reliability.md)
 settings.register_profile("campaign", deadline=None, max_examples=300)
-# scripts/test --fast: a quarter of the examples, for a quick answer while working
-settings.register_profile("quick", deadline=None, max_examples=25)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer"))
 
 BASE_CONFIG: dict[str, dict[str, object]] = {
