@@ -15,7 +15,7 @@ import jinja2
 from followup_mailer.compose.context import template_context
 from followup_mailer.compose.message import (
     KNOWN_TEMPLATES,
-    compose,
+    render,
     render_one,
     template_environment,
     template_names,
@@ -31,7 +31,6 @@ from followup_mailer.model import (
     Format,
     Interview,
     Person,
-    step_key,
 )
 
 
@@ -117,18 +116,7 @@ def _trial_renders(writer: Writer, now: datetime) -> list[Problem]:
     problems: list[Problem] = []
     for step, person in steps:
         try:
-            compose(
-                sender=writer.sender,
-                interview=sample,
-                recipient=person,
-                step=step,
-                key=step_key(sample.id, step, person.email),
-                previous=None,
-                date=now,
-                templates_dir=writer.templates_dir,
-                limits=writer.limits,
-                timezone=writer.timezone,
-            )
+            render(writer, interview=sample, to=person.email, step=step, previous=None, date=now)
         except TemplateError as error:
             problems += error.problems
     return list(dict.fromkeys(problems))
