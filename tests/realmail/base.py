@@ -15,6 +15,7 @@ import os
 import pwd
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -141,3 +142,29 @@ def wait_for(
         time.sleep(0.1)
     tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
     raise AssertionError(f"no {what} after {WAIT:.0f} s\n{tail}")
+
+
+def start_master(argv: list[str], home: Path) -> subprocess.Popen[bytes]:
+    """Start a mail server's master in the foreground, its output kept in home/master.out."""
+    with (home / "master.out").open("wb") as output:
+        return subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def stop_master(process: subprocess.Popen[bytes], ask: Callable[[], object]) -> None:
+    """Ask a master to stop (it stops its children) and reap it; kill it if it lingers."""
+    if process.poll() is not None:
+        return
+    ask()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def log_tail(*logs: Path) -> str:
+    """The end of a server's logs, for a failure message."""
+    text = "".join(p.read_text(errors="replace") for p in logs if p.exists())
+    return "\n" + text[-4000:]

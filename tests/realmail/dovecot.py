@@ -22,7 +22,16 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.realmail.base import MailUser, installed, need_reachable, need_root, program
+from tests.realmail.base import (
+    MailUser,
+    installed,
+    log_tail,
+    need_reachable,
+    need_root,
+    program,
+    start_master,
+    stop_master,
+)
 
 DOVECOT = "/usr/sbin/dovecot"
 LDA = "/usr/lib/dovecot/dovecot-lda"
@@ -105,7 +114,7 @@ plugin {{
         return sorted(p for sub in ("new", "cur") for p in (self.mail / sub).glob("*"))
 
     def tail(self) -> str:
-        return "\n" + (self.log.read_text(errors="replace")[-3000:] if self.log.exists() else "")
+        return log_tail(self.log)
 
 
 def free_port() -> int:
@@ -165,14 +174,7 @@ service anvil {{
 
     def start(self) -> None:
         """Start the master in the foreground; wait until the port answers."""
-        output = (self.home / "master.out").open("wb")
-        self._process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(self.conf)],
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        output.close()
+        self._process = start_master([DOVECOT, "-F", "-c", str(self.conf)], self.home)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -187,21 +189,9 @@ service anvil {{
 
     def stop(self) -> None:
         """Stop the master (SIGTERM: it stops its children) and reap it."""
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=5)
+        if self._process is not None:
+            stop_master(self._process, self._process.terminate)
         self._process = None
 
     def tail(self) -> str:
-        text = "".join(
-            p.read_text(errors="replace")
-            for p in (self.log, self.home / "master.out")
-            if p.exists()
-        )
-        return "\n" + text[-3000:]
+        return log_tail(self.log, self.home / "master.out")

@@ -22,7 +22,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.realmail.base import MailUser, need_reachable, need_root, program
+from tests.realmail.base import (
+    MailUser,
+    log_tail,
+    need_reachable,
+    need_root,
+    program,
+    start_master,
+    stop_master,
+)
 
 POSTFIX = "/usr/sbin/postfix"
 SENDMAIL = "/usr/sbin/sendmail"
@@ -120,14 +128,7 @@ class Postfix:
         owner = pwd.getpwnam("postfix").pw_uid
         for path in (self.home / "data", *(self.home / "data").rglob("*")):
             os.chown(path, owner, -1)  # made root's; the master locks it as postfix
-        output = (self.home / "master.out").open("wb")
-        self._process = subprocess.Popen(
-            [POSTFIX, "-c", str(self.etc), "start-fg"],
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        output.close()
+        self._process = start_master([POSTFIX, "-c", str(self.etc), "start-fg"], self.home)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -145,15 +146,8 @@ class Postfix:
 
     def stop(self) -> None:
         """Stop the master (it stops its children) and reap it; kill it if it lingers."""
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._postfix("stop")
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=5)
+        if self._process is not None:
+            stop_master(self._process, lambda: self._postfix("stop"))
         self._process = None
 
     def hold_all(self) -> None:
@@ -167,12 +161,7 @@ class Postfix:
 
     def tail(self) -> str:
         """The end of the instance's log, for a failure message."""
-        text = "".join(
-            p.read_text(errors="replace")
-            for p in (self.log, self.home / "master.out")
-            if p.exists()
-        )
-        return "\n" + text[-4000:]
+        return log_tail(self.log, self.home / "master.out")
 
     def _postfix(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
