@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from followup_mailer import apply
+from followup_mailer.cli.context import writer_for
 from followup_mailer.mailbox.protocol import MailboxError, OutcomeUnknown, Rejected, Unconfigured
 from followup_mailer.model import Phase, State
+from followup_mailer.prepare import prepare
+from followup_mailer.reconcile import current_plan
 from followup_mailer.store import Store
 from tests import mailtools
 from tests.core import Rig, all_keys, interview_text
@@ -226,3 +229,38 @@ def test_the_reminder_note_is_delivered_once_however_many_passes(tmp_path: Path)
     notes = [k for folder, k in all_keys(rig.maildir) if folder == "INBOX"]
     assert len(notes) == 1 and notes[0].startswith("reminders/")
     assert rig.records()[notes[0]].phase is Phase.SENT
+
+
+def test_a_step_whose_intent_is_recorded_is_never_created_a_second_time(rig: Rig) -> None:
+    interviews = rig.interviews()
+    with Store.open(rig.state) as store:
+        planned = current_plan(
+            settings=rig.settings, interviews=interviews, store=store, now=rig.now
+        )
+        (prepared,) = prepare(
+            [step for step in planned if step.action is not None],
+            interviews={i.id: i for i in interviews},
+            writer=writer_for(rig.settings),
+            records=store.records(),
+            mailbox=rig.mailbox(),
+            now=rig.now,
+        )
+        first = apply.create(prepared, store=store, mailbox=rig.mailbox(), now=rig.now)
+        again = apply.create(prepared, store=store, mailbox=rig.mailbox(), now=rig.now)
+    assert (first.summary, again.summary) == ("drafted", "already created")
+    assert rig.copies(KEY)["Drafts"] == 1
+
+
+def test_a_reminder_note_already_announced_is_not_delivered_again(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, overrides={"reminders": {"email": True}})
+    rig.run()
+    (note_key,) = [k for folder, k in all_keys(rig.maildir) if folder == "INBOX"]
+    path = mailtools.find_by_key(rig.maildir, "INBOX", note_key)
+    assert path is not None
+    note = mailtools.read(path)
+    with Store.open(rig.state) as store:
+        again = apply.note_to_self(
+            note, store=store, mailbox=rig.mailbox(), own="alex@example.com", now=rig.now
+        )
+    assert again.summary == "already created"
+    assert [k for folder, k in all_keys(rig.maildir) if folder == "INBOX"] == [note_key]
