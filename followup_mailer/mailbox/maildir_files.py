@@ -61,28 +61,34 @@ class FolderFiles:
         """List the folder's message files now; dot files, links and special files are skipped."""
         found: list[Listed] = []
         for sub, known in self._files.items():
-            try:
-                names = set(os.listdir(self.base / sub))  # noqa: PTH208 (names only: fast)
-            except FileNotFoundError:
-                names = set()
-            for gone in known.keys() - names:
+            entries = {entry.name: entry for entry in _scan(self.base / sub)}
+            for gone in known.keys() - entries.keys():
                 del known[gone]
-            for name in names - known.keys():
-                known[name] = self._look(sub, name)
+            for name in entries.keys() - known.keys():
+                known[name] = _look(entries[name])
             found += filter(None, known.values())
         return found
 
-    def _look(self, sub: str, name: str) -> Listed | None:
-        path = self.base / sub / name
-        if name.startswith("."):
-            return None  # dot files are clients' own
-        try:
-            if not stat.S_ISREG(path.lstat().st_mode):
-                return None  # links and special files are not mail
-        except OSError:
-            return None  # gone meanwhile
-        unique, _, info = name.partition(COLON)
-        return Listed(safe_name(unique), str(path), info.partition(",")[2])
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    """List a folder's entries (their kind comes with the listing: no stat per file)."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except FileNotFoundError:
+        return []
+
+
+def _look(entry: os.DirEntry[str]) -> Listed | None:
+    if entry.name.startswith("."):
+        return None  # dot files are clients' own
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return None  # links and special files are not mail
+    except OSError:
+        return None  # gone meanwhile
+    unique, _, info = entry.name.partition(COLON)
+    return Listed(safe_name(unique), entry.path, info.partition(",")[2])
 
 
 def safe_name(raw: str) -> str:
