@@ -7,7 +7,6 @@ once, and the caller says the same thing in the log instead.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import platform
@@ -26,6 +25,8 @@ def show(
     """Show a desktop notification; return False when no desktop session could show it."""
     if not has_session(environ):
         return False
+    import asyncio  # here: loading it costs a pass without a desktop 40 ms
+
     try:
         return asyncio.run(asyncio.wait_for(_send(title, body), timeout))
     except Exception as error:  # a notification is a courtesy: never let it break a pass

@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from followup_mailer.compose.headers import unsafe_reason
-from followup_mailer.compose.lint import lint_panel
 from followup_mailer.compose.parts import Composed, Previous, Writer
 from followup_mailer.errors import FollowupError
 from followup_mailer.mailbox.protocol import Mailbox, MailboxError
@@ -56,7 +54,7 @@ def prepare(
     rendered = [
         _render(step, interviews[step.interview], writer, records, mailbox, now) for step in due
     ]
-    similar = _too_similar(rendered, interviews, writer)
+    similar = _too_similar(rendered, interviews, writer) if rendered else set()
     return [_decided(p, similar) for p in rendered]
 
 
@@ -69,6 +67,11 @@ def _render(
     now: datetime,
 ) -> Prepared:
     """Render one step's message; a failure here creates nothing and fails this step only."""
+    # imported at the first render: a pass with nothing due, and the commands that never
+    # render (status, plan), skip Jinja2 and the lint
+    from followup_mailer.compose.headers import unsafe_reason
+    from followup_mailer.compose.message import render
+
     assert step.action is not None
     action = step.action
     if reason := unsafe_reason(action.thread_id):
@@ -87,9 +90,6 @@ def _render(
                 reason=f"will retry: {error}",
             ),
         )
-    # imported at the first render: the commands that never render (status, plan) skip Jinja2
-    from followup_mailer.compose.message import render
-
     try:
         composed = render(
             writer, interview=interview, to=step.to, step=step.step, previous=previous, date=now
@@ -113,6 +113,8 @@ def _too_similar(
     prepared: Iterable[Prepared], interviews: Mapping[str, Interview], writer: Writer
 ) -> set[str]:
     """Return the keys of thank-yous too close to another note of the same panel."""
+    from followup_mailer.compose.lint import lint_panel  # with the render: see _render
+
     by_interview: dict[str, dict[str, Prepared]] = {}
     for p in prepared:
         if p.composed is not None and p.step.step == THANK_YOU:

@@ -30,21 +30,29 @@ from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-from followup_mailer.mailbox import autoreplies, bounces, invites
-from followup_mailer.mailbox.mailparts import Parts, read_parts
-from followup_mailer.mailbox.return_dates import return_date
 from followup_mailer.model import KEY_HEADER, Kind
 
-# every header needs_body and classify look at (a backend that fetches headers by name asks
-# for these)
-HEADERS_READ = (
-    *("From", "Sender", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "Return-Path"),
-    *("Content-Type", "Content-Class", "Auto-Submitted", "Precedence", "List-Id"),
-    "List-Unsubscribe",
-    *("X-Failed-Recipients", "X-MS-Exchange-Inbox-Rules-Loop", KEY_HEADER),
-    *(name.title() for name in autoreplies.AUTO_HEADERS),
-)
+if TYPE_CHECKING:
+    from followup_mailer.mailbox.mailparts import Parts
+
+# The readers of bounces, auto-replies, invitations and return dates compile about two
+# hundred patterns: they are imported when a new message must be read, not by every pass.
+
+
+def headers_read() -> tuple[str, ...]:
+    """Return every header needs_body and classify look at (a backend that fetches headers
+    by name asks for these)."""
+    from followup_mailer.mailbox import autoreplies
+
+    return (
+        *("From", "Sender", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "Return-Path"),
+        *("Content-Type", "Content-Class", "Auto-Submitted", "Precedence", "List-Id"),
+        "List-Unsubscribe",
+        *("X-Failed-Recipients", "X-MS-Exchange-Inbox-Rules-Loop", KEY_HEADER),
+        *(name.title() for name in autoreplies.AUTO_HEADERS),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,8 @@ class Classified:
 def needs_body(headers: Mapping[str, str]) -> bool:
     """Tell from the headers alone whether a message may be a delivery report, a calendar
     invitation or an auto-reply, so that a backend reads it whole (any case of names)."""
+    from followup_mailer.mailbox import autoreplies, bounces, invites
+
     fields = _fields(headers)
     return (
         bounces.may_be_report(fields)
@@ -74,6 +84,9 @@ def classify(
     headers: Mapping[str, str], *, own: Collection[str], message: Message | None = None
 ) -> Classified:
     """Classify a message from its headers and, when read, its body (see the module docstring)."""
+    from followup_mailer.mailbox import autoreplies, bounces, invites
+    from followup_mailer.mailbox.return_dates import return_date
+
     fields = _fields(headers)
     if sender(fields) in {address.lower() for address in own}:
         return Classified(Kind.OWN)
@@ -156,6 +169,8 @@ def _parts(message: Message | None) -> Parts | None:
     """Take a read message apart; a message the email package cannot walk counts as unread."""
     if message is None:
         return None
+    from followup_mailer.mailbox.mailparts import read_parts
+
     try:
         return read_parts(message)
     except (ValueError, LookupError, TypeError, AttributeError, IndexError, MessageError):

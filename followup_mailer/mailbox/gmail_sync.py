@@ -34,11 +34,11 @@ from email.utils import getaddresses
 from typing import Any, Protocol
 
 from followup_mailer.mailbox.classify import (
-    HEADERS_READ,
     Classified,
     classify,
     concerns,
     decoded,
+    headers_read,
     needs_body,
     sender,
 )
@@ -52,7 +52,7 @@ HEADERS = tuple(
         (
             *("From", "To", "Cc", "Subject", "Date", "Message-ID", "References", "In-Reply-To"),
             KEY_HEADER,
-            *HEADERS_READ,
+            *headers_read(),
         )
     )
 )
