@@ -37,6 +37,28 @@ from followup_mailer.settings import Settings
 DRAFT, SEND = "draft", "send"
 
 
+class Clock:
+    """Now, for the time rules: a comparison that says "not yet" notes when that will change.
+
+    The clock enters a plan only through `before`, so the earliest moment noted is when the
+    plan could next change with time alone (plan_memory.py keeps a plan until then).
+    """
+
+    __slots__ = ("next_change", "now")
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now.astimezone(UTC)
+        self.next_change: datetime | None = None
+
+    def before(self, moment: datetime) -> bool:
+        """Tell whether now is before a moment."""
+        if self.now >= moment:
+            return False
+        if self.next_change is None or moment < self.next_change:
+            self.next_change = moment
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class Due:
     """When a step may be created, or None and why it still waits; `why` explains a delay."""
@@ -57,11 +79,11 @@ class StepTimes:
         outcome: Outcome,
         hold: Hold | None,
         settings: Settings,
-        now: datetime,
+        clock: Clock,
     ) -> None:
         self.interview, self.history, self.records = interview, history, records
         self.outcome, self.hold, self.settings = outcome, hold, settings
-        self.now = now.astimezone(UTC)
+        self.clock = clock
         self.calendar = settings.calendar(interview.timezone)
 
     def due(self, step: str, person: Person) -> Due:
@@ -165,9 +187,9 @@ class StepTimes:
                 local = held.astimezone(self.calendar.tz)
                 at, opens, why = held, held, f"on hold until {local:%a %d %b %Y}"
         # compare in UTC: within one zone, datetimes compare by wall time and ignore fold
-        if self.now < at:
+        if self.clock.before(at):
             return updated(base, state=State.PLANNED, due=opens, reason=why)
-        if self.now < opens:
+        if self.clock.before(opens):
             return updated(
                 base, state=State.AWAITING_WINDOW, due=opens, reason="outside the send window"
             )
@@ -195,7 +217,7 @@ class StepTimes:
 
     def _create(self, base: StepPlan, opens: datetime) -> Create:
         mode, reason = self.settings.delivery.mode, ""
-        late = self.now - opens
+        late = self.clock.now - opens  # due now: such a plan is never kept
         if base.step == STAY_IN_TOUCH:
             mode = DRAFT  # always for the user to read first
         elif mode == SEND and base.step != REJECTION and late > self.settings.delivery.max_lateness:

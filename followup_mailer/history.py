@@ -17,6 +17,11 @@ from datetime import datetime
 from followup_mailer.model import THANK_YOU, Facts, Interview, Kind, Phase, Record, Seen
 
 
+def threads_of(interview: Interview, records: Iterable[Record]) -> set[str]:
+    """Return the threads an interview's mail lives in."""
+    return ({r.thread_id for r in records} | {interview.thread}) - {""}
+
+
 def _domain(address: str) -> str:
     return address.rpartition("@")[2]
 
@@ -56,6 +61,13 @@ class Index:
         about = set(seen.bounced) | ({seen.organizer} if seen.organizer else set())
         return about | {seen.sender} if seen.kind is not Kind.BOUNCE else about
 
+    def concerning(self, interview: Interview) -> tuple[list[Record], list[Seen]]:
+        """Return an interview's records, and the messages that may concern it."""
+        records = self.records.get(interview.id, [])
+        addresses = {p.email.lower() for p in interview.people}
+        threads = threads_of(interview, records)
+        return records, self.candidates(interview.id, addresses, interview.domains, threads)
+
     def candidates(
         self, interview_id: str, addresses: Iterable[str], domains: Iterable[str], threads: set[str]
     ) -> list[Seen]:
@@ -78,13 +90,12 @@ class History:
         index = index or Index(facts)
         self.interview = interview
         self.addresses = {p.email.lower() for p in interview.people}
-        self.records = index.records.get(interview.id, [])
+        self.records, candidates = index.concerning(interview)
         self.sent = sorted(
             (r for r in self.records if r.phase is Phase.SENT and r.sent_at is not None),
             key=_sent_at,
         )
-        self.threads = ({r.thread_id for r in self.records} | {interview.thread}) - {""}
-        candidates = index.candidates(interview.id, self.addresses, interview.domains, self.threads)
+        self.threads = threads_of(interview, self.records)
         self.seen = sorted(
             (s for s in candidates if self._concerns(s)), key=lambda s: (s.date, s.mailbox_id)
         )

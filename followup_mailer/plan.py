@@ -37,9 +37,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
-from followup_mailer.due import DRAFT, SEND, StepTimes
+from followup_mailer.due import DRAFT, SEND, Clock, StepTimes
 from followup_mailer.history import History, Index
 from followup_mailer.model import (
     REJECTION,
@@ -60,15 +60,26 @@ from followup_mailer.model import (
     followup_step,
     updated,
 )
+from followup_mailer.plan_memory import PlanMemory, made_from
 from followup_mailer.settings import Settings
 
 
-def plan(facts: Facts, now: datetime, settings: Settings) -> list[StepPlan]:
-    """Decide the state of every step of every interview, and what to create now."""
+def plan(
+    facts: Facts, now: datetime, settings: Settings, memory: PlanMemory | None = None
+) -> list[StepPlan]:
+    """Decide the state of every step of every interview, and what to create now (an
+    interview whose plan in memory still holds is not planned again: plan_memory.py)."""
+    memory = PlanMemory() if memory is None else memory
     planned: list[StepPlan] = []
     index = Index(facts)
     for interview in facts.interviews:
-        planned.extend(_InterviewPlanner(interview, facts, index, now, settings).steps())
+        inputs = made_from(interview, facts, index, settings)
+        steps = memory.recall(interview.id, inputs, now)
+        if steps is None:
+            planner = _InterviewPlanner(interview, facts, index, now, settings)
+            steps = tuple(planner.steps())
+            memory.keep(interview.id, inputs, steps, now, planner.clock.next_change)
+        planned.extend(steps)
     scheduled = {i.id for i in facts.interviews}
     for record in facts.records.values():
         if record.interview not in scheduled and record.step != REMINDER:
@@ -91,19 +102,15 @@ def send_or_draft(action: Create, *, lint_findings: bool, too_similar: bool) -> 
 
 def _removed(record: Record) -> StepPlan:
     """Show a step of an interview no longer in the schedule."""
-    if record.created:
-        state, reason = _created_state(record), record.reason
-    else:
-        state, reason = State.CANCELLED, "removed from the schedule"
     return StepPlan(
         key=record.key,
         interview=record.interview,
         step=record.step,
         to=record.recipient,
         name="",
-        state=state,
+        state=_created_state(record) if record.created else State.CANCELLED,
         due=record.due,
-        reason=reason,
+        reason=record.reason if record.created else "removed from the schedule",
     )
 
 
@@ -132,7 +139,7 @@ class _InterviewPlanner:
         self, interview: Interview, facts: Facts, index: Index, now: datetime, settings: Settings
     ) -> None:
         self.interview = interview
-        self.now = now.astimezone(UTC)
+        self.clock = Clock(now)
         self.settings = settings
         self.records = facts.records
         self.history = History(interview, facts, index)
@@ -144,7 +151,7 @@ class _InterviewPlanner:
             outcome=self.outcome,
             hold=facts.holds.get(interview.id),
             settings=settings,
-            now=now,
+            clock=self.clock,
         )
         self.planned: dict[str, StepPlan] = {}  # this interview's steps so far, by key
 
@@ -217,7 +224,7 @@ class _InterviewPlanner:
         reason = reason.split(_OVERDUE_END, 1)[1] if _OVERDUE_END in reason else reason
         if reason.startswith(OVERDUE):
             reason = ""
-        if self.now < self.times.thank_you_mark():
+        if self.clock.before(self.times.thank_you_mark()):
             return reason
         span = self.settings.cadence.thank_you_by.total_seconds() / 3600
         overdue = f"{OVERDUE}the {span:g}-hour mark after the interview has passed)"

@@ -18,7 +18,7 @@ writes); `run --once` and the daemon use `run_pass`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +27,7 @@ from followup_mailer.compose.parts import Writer
 from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.model import Facts, Interview, Kind, Phase, Record, State, StepPlan
 from followup_mailer.plan import plan
+from followup_mailer.plan_memory import PlanMemory
 from followup_mailer.prepare import Prepared, Result, prepare
 from followup_mailer.settings import Settings
 from followup_mailer.store import StateView, Store
@@ -78,8 +79,32 @@ def run_pass(
     writer: Writer,
     now: datetime,
     show: Callable[[str, str], bool] = desktop.show,
+    memory: PlanMemory | None = None,
 ) -> PassReport:
-    """Settle, observe, plan, create what is due, record every step's state, and remind."""
+    """Settle, observe, plan, create what is due, record every step's state, and remind.
+
+    memory: the daemon's plans of earlier passes (plan_memory.py); a pass that fails
+    forgets them, since what it planned may not be stored.
+    """
+    memory = PlanMemory() if memory is None else memory
+    memory.begin()
+    try:
+        return _run_pass(settings, interviews, store, mailbox, writer, now, show, memory)
+    except BaseException:
+        memory.forget()
+        raise
+
+
+def _run_pass(
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    store: Store,
+    mailbox: Mailbox,
+    writer: Writer,
+    now: datetime,
+    show: Callable[[str, str], bool],
+    memory: PlanMemory,
+) -> PassReport:
     scheduled = {i.id for i in interviews}
     ledger = store.snapshot(scheduled)  # read again below only after something changed it
     settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(ledger.records)}
@@ -95,7 +120,8 @@ def run_pass(
     if poll.approved or poll.declined or poll.restored:
         ledger = store.snapshot(scheduled)
     facts = facts_of(store, interviews, ledger.records)
-    planned = plan(facts, now, settings)
+    planned = plan(facts, now, settings, memory)
+    memory.keep_only(scheduled)
     due = [step for step in planned if step.action is not None]
     prepared = prepare(
         due,
@@ -106,10 +132,10 @@ def run_pass(
         now=now,
     )
     results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
-    final = _replanned(planned, results, store, interviews, now, settings)
+    final = _replanned(planned, results, store, interviews, now, settings, memory)
     if results:
         ledger = store.snapshot(scheduled)
-    save_plan(store, final, results, known=ledger.states)
+    save_plan(store, final, results, known=ledger.states, stored=memory.recalled)
     drafted = {key for key, result in results.items() if result.summary == "drafted"}
     announce.remind(
         settings,
@@ -147,13 +173,14 @@ def _replanned(
     interviews: tuple[Interview, ...],
     now: datetime,
     settings: Settings,
+    memory: PlanMemory,
 ) -> list[StepPlan]:
     """Plan again only the interviews whose steps apply just created (the rest is unchanged)."""
     touched = {key.split("/")[0] for key in results}
     if not touched:
         return planned
     again = [i for i in interviews if i.id in touched]
-    fresh = plan(facts_of(store, tuple(again)), now, settings)
+    fresh = plan(facts_of(store, tuple(again)), now, settings, memory)
     by_key = {step.key: step for step in fresh if step.interview in touched}
     return [by_key.get(step.key, step) for step in planned]
 
@@ -231,11 +258,17 @@ def save_plan(
     results: Mapping[str, Result] | None = None,
     *,
     known: Mapping[str, StateView],
+    stored: Collection[str] = (),
 ) -> None:
-    """Store the state of every step whose state changed, with this pass's failures."""
+    """Store the state of every step whose state changed, with this pass's failures.
+
+    stored: interviews whose plan is one an earlier pass stored (not compared again).
+    """
     results = results or {}
     rows = []
     for step in planned:
+        if step.interview in stored:
+            continue
         state, reason = step.state, step.reason
         result = results.get(step.key)
         if result is not None and result.state is not None:

@@ -21,6 +21,7 @@ from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.mailbox.maildir import MaildirMailbox
 from followup_mailer.mailbox.protocol import Mailbox, Poll, ThreadTail, Watch
 from followup_mailer.model import KEY_HEADER, Interview, Placed, Record
+from followup_mailer.plan_memory import PlanMemory
 from followup_mailer.reconcile import PassReport, run_pass
 from followup_mailer.settings import Settings
 from followup_mailer.store import Store
@@ -143,8 +144,9 @@ class Rig:
             delivery.maildir, sendmail=delivery.sendmail, clock=lambda: self.now, state=self.state
         )
 
-    def run(self, mailbox: Mailbox | None = None) -> PassReport:
-        """Run one pass at `now`, as a new process would (a fresh connection to the ledger)."""
+    def run(self, mailbox: Mailbox | None = None, memory: PlanMemory | None = None) -> PassReport:
+        """Run one pass at `now`, as a new process would (a fresh connection to the ledger),
+        or as the daemon would, given the plans it keeps between passes (`memory`)."""
         with Store.open(self.state) as store:
             return run_pass(
                 settings=self.settings,
@@ -154,6 +156,7 @@ class Rig:
                 writer=writer_for(self.settings),
                 now=self.now,
                 show=lambda title, body: True,
+                memory=memory,
             )
 
     def crash(self, at: str, *, before: bool = False) -> None:

@@ -16,8 +16,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from followup_mailer.history import Index
 from followup_mailer.model import State
-from followup_mailer.store import DB_NAME
+from followup_mailer.plan import plan
+from followup_mailer.plan_memory import PlanMemory, made_from
+from followup_mailer.reconcile import current_plan, facts_of
+from followup_mailer.store import DB_NAME, Store
+from followup_mailer.store.rows import iso
 from tests import mailtools
 from tests.core import END, Crash, Crashing, Rig, all_keys, interview_text
 
@@ -181,6 +186,7 @@ class Mailroom(RuleBasedStateMachine):
         # the nudges announced before the reply: by order of events, not clock (it may go back)
         self.nudged_before_reply: dict[str, datetime] = {}
         self.recalled: dict[str, bytes] = {}
+        self.memory = PlanMemory()  # the daemon's, kept between its passes
 
     @staticmethod
     def _make_folder() -> str:
@@ -197,17 +203,47 @@ class Mailroom(RuleBasedStateMachine):
     def first_pass(self) -> None:
         self.rig.run()
 
-    # soon, or a week or more later (when nudges fall due)
-    @rule(minutes=st.integers(1, 600) | st.integers(60 * 24 * 7, 60 * 24 * 12))
-    def a_pass_later(self, minutes: int) -> None:
+    # soon, or a week or more later (when nudges fall due); by the daemon (which keeps its
+    # plans between passes) or by `run --once`
+    @rule(
+        minutes=st.integers(1, 600) | st.integers(60 * 24 * 7, 60 * 24 * 12),
+        daemon=st.booleans(),
+    )
+    def a_pass_later(self, minutes: int, daemon: bool) -> None:
         self.rig.later(minutes=minutes)
-        self.rig.run()
+        self.rig.run(memory=self.memory if daemon else None)
+        if daemon:
+            self._stored_as_planned_anew()
 
     @rule()
     def a_pass_that_crashes_after_the_call(self) -> None:
         self.rig.later(minutes=5)
         with contextlib.suppress(Crash):
-            self.rig.run(Crashing(self.rig.mailbox(), at="create_draft"))
+            self.rig.run(Crashing(self.rig.mailbox(), at="create_draft"), memory=self.memory)
+
+    def _stored_as_planned_anew(self) -> None:
+        """The ledger shows what a plan made without the daemon's memory shows."""
+        with Store.open(self.rig.state) as store:
+            interviews = self.rig.interviews()
+            planned = current_plan(
+                settings=self.rig.settings, interviews=interviews, store=store, now=self.rig.now
+            )
+            stored = store.snapshot({i.id for i in interviews}).states
+        for step in planned:
+            if step.action is None:
+                assert stored[step.key][:3] == (step.state.value, iso(step.due), step.reason)
+
+    @invariant()
+    def a_plan_the_daemon_recalls_is_the_plan_made_anew(self) -> None:
+        with Store.open(self.rig.state) as store:
+            facts = facts_of(store, self.rig.interviews())
+        now, settings, index = self.rig.now, self.rig.settings, Index(facts)
+        fresh = plan(facts, now, settings)
+        for interview in facts.interviews:
+            inputs = made_from(interview, facts, index, settings)
+            kept = self.memory.recall(interview.id, inputs, now)
+            if kept is not None:
+                assert list(kept) == [s for s in fresh if s.interview == interview.id]
 
     @rule(index=st.integers(0, 20))
     def the_user_sends_a_draft(self, index: int) -> None:

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -216,3 +217,20 @@ def test_each_storage_fault_is_told_with_what_to_do(
     told = storage_error(tmp_path / DB_NAME, sqlite3.OperationalError(error))
     assert str(told).startswith(f"the ledger {tmp_path / DB_NAME}: {error}: ")
     assert advice in str(told)
+
+
+def test_reading_an_unchanged_ledger_again_builds_nothing_new(tmp_path: Path) -> None:
+    # the records of the last read come back as the same objects (the plan's memory compares
+    # them quickly); a changed row is read anew, one written by another process too
+    other = replace(STEP, key="acme/thank_you/lee@acme.com", recipient="lee@acme.com")
+    with Store.open(tmp_path) as store:
+        store.record_intent(STEP)
+        store.record_intent(other)
+        first = store.records()
+        again = store.records()
+        assert all(again[key] is first[key] for key in first)
+        with Store.open(tmp_path) as elsewhere:
+            elsewhere.record_phase(STEP.key, None, "")
+        changed = store.records()
+        assert changed[STEP.key].phase is None and changed[other.key] is first[other.key]
+        assert store.snapshot({"acme"}).records == {other.key: first[other.key]}

@@ -43,6 +43,7 @@ from followup_mailer.intake.schedule_cache import CACHE_NAME
 from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
 from followup_mailer.mailbox.guarded import Pulse
 from followup_mailer.model import Interview, State
+from followup_mailer.plan_memory import PlanMemory
 from followup_mailer.reconcile import PassReport, run_pass
 from followup_mailer.settings import Settings
 from followup_mailer.store import Store
@@ -84,8 +85,8 @@ class Daemon:
         self.notifier = Notifier.from_environ(shell.environ)
         self.stopping = threading.Event()
         self.pulse = Pulse(self.stopping, self._watchdog_ping(), every=PING_EVERY)
-        self.long_pass_said = False
-        self.reload_requested = False
+        self.long_pass_said, self.reload_requested = False, False
+        self.memory = PlanMemory()  # an idle pass plans nothing again (plan_memory.py)
         self.interviews: tuple[Interview, ...] = ()
         self.stamps: dict[str, FileStamp | None] = {"config": FileStamp.of(settings.path)}
         self.clock_jump = ClockJump()
@@ -174,6 +175,7 @@ class Daemon:
                     mailbox=mailbox,
                     writer=self.writer,
                     now=self.clock(),
+                    memory=self.memory,
                 )
         except AlreadyRunning as error:
             # a `run --once` (or `outcome`) holds the ledger: the next poll tries again
@@ -205,11 +207,9 @@ class Daemon:
             )
 
     def _set_wake_up(self, report: PassReport) -> None:
+        planned, created, new = len(report.planned), len(report.created), report.new_messages
         log.debug(
-            "pass done: %d step(s) planned, %d created, %d new message(s)",
-            len(report.planned),
-            len(report.created),
-            report.new_messages,
+            "pass done: %d step(s) planned, %d created, %d new message(s)", planned, created, new
         )
         now = self.clock()
         upcoming = [

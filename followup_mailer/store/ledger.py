@@ -20,6 +20,7 @@ from followup_mailer.model import Hold, Outcome, Phase, Placed, Record, Seen, St
 from followup_mailer.store.rows import (
     SEEN_COLUMNS,
     STEP_COLUMNS,
+    Built,
     Snapshot,
     StateRow,
     StateView,
@@ -32,6 +33,7 @@ from followup_mailer.store.rows import (
 )
 from followup_mailer.store.schema import connect, storage_faults
 
+_STEPS = f"SELECT {STEP_COLUMNS} FROM steps"
 DECLINED = "you deleted the draft without sending it"
 
 
@@ -41,6 +43,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self._records, self._seen = Built(record_of), Built(seen_of)  # read again cheaply
 
     @classmethod
     def open(cls, state_dir: Path) -> Store:
@@ -75,22 +78,21 @@ class Store:
 
     # --- steps ------------------------------------------------------------------------
 
-    def records(self) -> dict[str, Record]:
-        """Return every step the ledger knows, by key."""
-        with storage_faults(self.path):
-            cursor = self._db.cursor()
-            cursor.row_factory = None  # plain tuples: this runs over every step, every pass
-            rows = cursor.execute(f"SELECT {STEP_COLUMNS} FROM steps").fetchall()
-        return {row[0]: record_of(row) for row in rows}
-
-    def snapshot(self, scheduled: Collection[str]) -> Snapshot:
-        """Read the steps once: full records where the planner needs them, views of the rest."""
+    def _tuples(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a query for plain tuples (the reads that run over every row, every pass)."""
         with storage_faults(self.path):
             cursor = self._db.cursor()
             cursor.row_factory = None
-            rows = cursor.execute(f"SELECT {STEP_COLUMNS} FROM steps").fetchall()
-        scheduled = set(scheduled)
-        records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
+            return cursor.execute(sql).fetchall()
+
+    def records(self) -> dict[str, Record]:
+        """Return every step the ledger knows, by key."""
+        return self._records.by_key(self._tuples(_STEPS))
+
+    def snapshot(self, scheduled: Collection[str]) -> Snapshot:
+        """Read the steps once: full records where the planner needs them, views of the rest."""
+        rows, scheduled = self._tuples(_STEPS), set(scheduled)
+        records = self._records.by_key(r for r in rows if r[4] is not None or r[1] not in scheduled)
         states = {r[0]: (r[5], r[6], r[13], r[4] is not None) for r in rows}
         return Snapshot(records=records, states=states)
 
@@ -250,7 +252,8 @@ class Store:
         return added
 
     def seen(self) -> tuple[Seen, ...]:
-        return tuple(seen_of(row) for row in self._rows("SELECT * FROM seen ORDER BY date"))
+        rows = self._tuples(f"SELECT {SEEN_COLUMNS} FROM seen ORDER BY date")
+        return tuple(self._seen.by_key(rows).values())
 
     # --- outcomes, holds and settings --------------------------------------------------------
 

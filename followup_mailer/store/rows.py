@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from followup_mailer.model import Kind, Phase, Record, Seen, State
 
+T = TypeVar("T")
 SEEN_COLUMNS = (
     "mailbox_id, kind, sender, recipients, date, thread_id, message_id, subject, bounced,"
     " return_date, returned, organizer"
@@ -59,23 +60,45 @@ def record_of(row: tuple[Any, ...]) -> Record:
     )  # fmt: skip
 
 
-def seen_of(row: sqlite3.Row) -> Seen:
-    """Build a Seen from a row of `seen`."""
-    values: dict[str, Any] = dict(row)
+def seen_of(row: tuple[Any, ...]) -> Seen:
+    """Build a Seen from a row of `seen` read as SEEN_COLUMNS."""
+    (mailbox_id, kind, sender, recipients, when, thread_id, message_id, subject, bounced,
+     return_date, returned, organizer) = row  # fmt: skip
     return Seen(
-        mailbox_id=values["mailbox_id"],
-        kind=Kind(values["kind"]),
-        sender=values["sender"],
-        recipients=tuple(json.loads(values["recipients"])),
-        date=datetime.fromisoformat(values["date"]),
-        thread_id=values["thread_id"],
-        message_id=values["message_id"],
-        subject=values["subject"],
-        bounced=tuple(json.loads(values["bounced"])),
-        return_date=day_of(values["return_date"]),
-        returned=tuple(json.loads(values["returned"])),
-        organizer=values["organizer"],
+        mailbox_id=mailbox_id,
+        kind=Kind(kind),
+        sender=sender,
+        recipients=tuple(json.loads(recipients)),
+        date=datetime.fromisoformat(when),
+        thread_id=thread_id,
+        message_id=message_id,
+        subject=subject,
+        bounced=tuple(json.loads(bounced)),
+        return_date=day_of(return_date),
+        returned=tuple(json.loads(returned)),
+        organizer=organizer,
     )
+
+
+class Built(Generic[T]):
+    """Values built from rows (keyed by their first column), kept while the row is unchanged.
+
+    A pass over a ledger that did not change builds nothing again, and the values it
+    returns are the very objects of the last pass, which the plan's memory compares
+    quickly.
+    """
+
+    def __init__(self, build: Callable[[tuple[Any, ...]], T]) -> None:
+        self._build = build
+        self._kept: dict[Any, tuple[tuple[Any, ...], T]] = {}
+
+    def by_key(self, rows: Iterable[tuple[Any, ...]]) -> dict[Any, T]:
+        """Return the value of each row by its first column; forget the rows not given."""
+        kept, self._kept = self._kept, {}
+        for row in rows:
+            old = kept.get(row[0])
+            self._kept[row[0]] = old if old and old[0] == row else (row, self._build(row))
+        return {key: value for key, (_, value) in self._kept.items()}
 
 
 def seen_values(seen: Seen) -> tuple[object, ...]:
