@@ -4,7 +4,8 @@
             (only a holder of the pass lock runs a pass, so they are orphans);
 2. observe  the mailbox reports approvals, declines and new messages, recorded
             in one transaction before the mailbox's position moves on;
-3. plan     the pure planner decides every step's state and what is due;
+3. plan     the pure planner decides every step's state and what is due (the
+            daemon recalls the plans that still hold: plan_memory.py);
 4. apply    each due step: render, then intent -> mailbox call -> outcome;
 5. record   the interviews apply touched are planned again, and the steps
             whose state changed are stored (an idle pass writes nothing);
