@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from followup_mailer.model import Hold, Outcome, Phase, Placed, Record, Seen, State
+from followup_mailer.store.reads import Reads
 from followup_mailer.store.rows import (
     SEEN_COLUMNS,
     STEP_COLUMNS,
-    Built,
     Snapshot,
     StateRow,
     StateView,
@@ -43,7 +43,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
-        self._records, self._seen = Built(record_of), Built(seen_of)  # read again cheaply
+        self._reads = Reads(connection, path)
 
     @classmethod
     def open(cls, state_dir: Path) -> Store:
@@ -71,6 +71,7 @@ class Store:
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._reads.committed()
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with storage_faults(self.path):
@@ -78,21 +79,19 @@ class Store:
 
     # --- steps ------------------------------------------------------------------------
 
-    def _tuples(self, sql: str) -> list[tuple[Any, ...]]:
-        """Run a query for plain tuples (the reads that run over every row, every pass)."""
-        with storage_faults(self.path):
-            cursor = self._db.cursor()
-            cursor.row_factory = None
-            return cursor.execute(sql).fetchall()
-
     def records(self) -> dict[str, Record]:
         """Return every step the ledger knows, by key."""
-        return self._records.by_key(self._tuples(_STEPS))
+        rows = self._reads.rows
+        return self._reads.cached("records", lambda: {r[0]: record_of(r) for r in rows(_STEPS)})
 
     def snapshot(self, scheduled: Collection[str]) -> Snapshot:
         """Read the steps once: full records where the planner needs them, views of the rest."""
-        rows, scheduled = self._tuples(_STEPS), set(scheduled)
-        records = self._records.by_key(r for r in rows if r[4] is not None or r[1] not in scheduled)
+        scheduled = frozenset(scheduled)
+        return self._reads.cached(("snapshot", scheduled), lambda: self._snapshot(scheduled))
+
+    def _snapshot(self, scheduled: frozenset[str]) -> Snapshot:
+        rows = self._reads.rows(_STEPS)
+        records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
         states = {r[0]: (r[5], r[6], r[13], r[4] is not None) for r in rows}
         return Snapshot(records=records, states=states)
 
@@ -252,8 +251,8 @@ class Store:
         return added
 
     def seen(self) -> tuple[Seen, ...]:
-        rows = self._tuples(f"SELECT {SEEN_COLUMNS} FROM seen ORDER BY date")
-        return tuple(self._seen.by_key(rows).values())
+        sql = f"SELECT {SEEN_COLUMNS} FROM seen ORDER BY date"
+        return self._reads.cached("seen", lambda: tuple(map(seen_of, self._reads.rows(sql))))
 
     # --- outcomes, holds and settings --------------------------------------------------------
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from followup_mailer.model import Kind, Phase, Record, Seen, State
 
-T = TypeVar("T")
 SEEN_COLUMNS = (
     "mailbox_id, kind, sender, recipients, date, thread_id, message_id, subject, bounced,"
     " return_date, returned, organizer"
@@ -78,27 +76,6 @@ def seen_of(row: tuple[Any, ...]) -> Seen:
         returned=tuple(json.loads(returned)),
         organizer=organizer,
     )
-
-
-class Built(Generic[T]):
-    """Values built from rows (keyed by their first column), kept while the row is unchanged.
-
-    A pass over a ledger that did not change builds nothing again, and the values it
-    returns are the very objects of the last pass, which the plan's memory compares
-    quickly.
-    """
-
-    def __init__(self, build: Callable[[tuple[Any, ...]], T]) -> None:
-        self._build = build
-        self._kept: dict[Any, tuple[tuple[Any, ...], T]] = {}
-
-    def by_key(self, rows: Iterable[tuple[Any, ...]]) -> dict[Any, T]:
-        """Return the value of each row by its first column; forget the rows not given."""
-        kept, self._kept = self._kept, {}
-        for row in rows:
-            old = kept.get(row[0])
-            self._kept[row[0]] = old if old and old[0] == row else (row, self._build(row))
-        return {key: value for key, (_, value) in self._kept.items()}
 
 
 def seen_values(seen: Seen) -> tuple[object, ...]:
