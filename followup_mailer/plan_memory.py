@@ -11,8 +11,9 @@ step due now is never kept (creating the step changes its records anyway).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from followup_mailer.history import Index
 from followup_mailer.model import Facts, Interview, StepPlan
@@ -26,6 +27,9 @@ def made_from(
     records, seen = index.concerning(interview)
     outcome, hold = facts.outcomes.get(interview.id), facts.holds.get(interview.id)
     return (interview, settings, tuple(records), tuple(seen), outcome, hold)
+
+
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,14 @@ class PlanMemory:
         """Forget the plans of interviews no longer in the schedule."""
         if len(self._kept) > len(interviews):
             self._kept = {i: kept for i, kept in self._kept.items() if i in interviews}
+
+    def next_change(self, interviews: Collection[str]) -> datetime | None:
+        """Return the earliest moment a kept plan of these interviews changes (FOREVER when
+        none does), or None when one of them has no kept plan (something is due)."""
+        kept = [self._kept.get(interview) for interview in interviews]
+        if any(k is None for k in kept):
+            return None
+        return min((k.until for k in kept if k is not None and k.until), default=FOREVER)
 
     def forget(self) -> None:
         """Forget every plan (a pass that failed may not have stored what it planned)."""

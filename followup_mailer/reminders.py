@@ -72,6 +72,18 @@ def worth_telling(
     return news
 
 
+def next_news(waiting: Iterable[Waiting], *, settings: Settings, now: datetime) -> datetime | None:
+    """Return when a draft waiting now next becomes news (its mark comes near), or None:
+    the moment `worth_telling` starts to say yes (a reminder is always before that)."""
+    moments = [
+        opens
+        for draft in waiting
+        if draft.send_by is not None
+        and now < (opens := draft.send_by - settings.reminders.before_deadline)
+    ]
+    return min(moments, default=None)
+
+
 def reminder_key(own: str, now: datetime) -> str:
     """Return the key of this pass's note to self (one a pass at most)."""
     return f"{REMINDER}s/{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}/{own.lower()}"

@@ -8,11 +8,11 @@ import sys
 
 import click
 
-from followup_mailer.backends import open_mailbox
 from followup_mailer.cli.context import Session, now_utc, writer_for
 from followup_mailer.cli.logging import setup_logging
 from followup_mailer.cli.output import say
-from followup_mailer.reconcile import run_pass
+
+NOTHING_TO_DO = "nothing to do right now; `followup-mailer plan` shows what comes next"
 
 
 @click.command()
@@ -33,8 +33,20 @@ def run(ctx: click.Context, once: bool) -> None:
         setup_logging(*ctx.meta["verbosity"], base=logging.INFO)
         shell = Shell(clock=now_utc, writer_for=writer_for, environ=os.environ)
         sys.exit(Daemon(settings, shell).run())
-    interviews = session.schedule()
+    from followup_mailer import idle
+
+    with session.store() as store:
+        if idle.nothing_to_do(settings, store, now_utc()):  # neither schedule nor mail read
+            say(NOTHING_TO_DO)
+            return
+    # imported here: a pass with nothing to do never loads the planner and the mailbox
+    from followup_mailer.backends import open_mailbox
+    from followup_mailer.plan_memory import PlanMemory
+    from followup_mailer.reconcile import run_pass
+
+    interviews, memory = session.schedule(), PlanMemory()
     with session.locked(), session.store() as store:
+        now = now_utc()
         mailbox = open_mailbox(settings, clock=now_utc, store=store)
         report = run_pass(
             settings=settings,
@@ -42,7 +54,17 @@ def run(ctx: click.Context, once: bool) -> None:
             store=store,
             mailbox=mailbox,
             writer=session.writer(),
-            now=now_utc(),
+            now=now,
+            memory=memory,
+        )
+        idle.keep_stamp(
+            settings,
+            store,
+            interviews=interviews,
+            planned=report.planned,
+            attempted=bool(report.created),
+            memory=memory,
+            now=now,
         )
     _print_pass(report.created, report.approved, report.declined, report.new_messages)
 
@@ -60,4 +82,4 @@ def _print_pass(
     if new:
         say(f"{new} new message(s) from the companies noted")
     if not (created or approved or declined or new):
-        say("nothing to do right now; `followup-mailer plan` shows what comes next")
+        say(NOTHING_TO_DO)

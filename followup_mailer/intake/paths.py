@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "followup-mailer"
 ENV_CONFIG = "FOLLOWUP_MAILER_CONFIG"
 
@@ -17,9 +15,13 @@ def config_path(explicit: Path | None, environ: Mapping[str, str]) -> Path:
         return explicit.expanduser()
     if environ.get(ENV_CONFIG):
         return Path(environ[ENV_CONFIG]).expanduser()
+    import platformdirs  # here: a --config given (the daemon, scripts) never needs it
+
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
 def default_state_dir() -> Path:
     """Return where the ledger lives when [state] dir is empty."""
+    import platformdirs
+
     return platformdirs.user_state_path(APP_NAME, appauthor=False)

@@ -40,6 +40,7 @@ from followup_mailer.mailbox.maildir_entries import (
     own_seen,
     placed_of,
 )
+from followup_mailer.mailbox.maildir_files import DRAFTS, INBOX, SENT
 from followup_mailer.mailbox.maildir_folders import Folders
 from followup_mailer.mailbox.maildir_index import Entry, open_index
 from followup_mailer.mailbox.maildir_outbox import Outbox
@@ -56,7 +57,6 @@ from followup_mailer.mailbox.protocol import (
 from followup_mailer.mailbox.sendmail import hand_over
 from followup_mailer.model import KEY_HEADER, Placed
 
-DRAFTS, SENT, INBOX = "Drafts", "Sent", "INBOX"
 SEND_TIMEOUT = 60.0  # seconds a sendmail command may take before the outcome is unknown
 INDEX_NAME = "maildir-index.db"
 

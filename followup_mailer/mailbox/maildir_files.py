@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email import policy
-from email.message import Message
-from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 HEADER_LIMIT = 256 * 1024  # bytes of header block read from one message
 MESSAGE_LIMIT = 4 * 1024 * 1024  # bytes of one message read for its body
 COLON = ":"  # separates a Maildir file's unique name from its flags ("unique:2,FS")
+DRAFTS, SENT, INBOX = "Drafts", "Sent", "INBOX"  # the folders the maildir backend uses
+RACY = 2.0  # seconds: a folder changed this recently may change again with the same stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,9 @@ def read_message(path: Path) -> Message | None:
         if stream is None:
             return None
         data = stream.read(MESSAGE_LIMIT)
+    from email import policy
+    from email.parser import BytesParser
+
     try:
         return BytesParser(policy=policy.default).parsebytes(data)
     except Exception:  # the email package raises many kinds on junk: junk is not mail
@@ -130,6 +136,9 @@ def read_message(path: Path) -> Message | None:
 
 def parse_head(head: bytes) -> Message:
     """Parse a header block with the fast parser (compat32: values are left as written)."""
+    from email import policy  # here: listing folders (an idle pass) parses nothing
+    from email.parser import BytesHeaderParser
+
     return BytesHeaderParser(policy=policy.compat32).parsebytes(head)
 
 
@@ -170,3 +179,12 @@ def folder_stamp(base: Path) -> tuple[float, ...]:
         cur.st_mtime_ns,
         max(new.st_mtime, cur.st_mtime),
     )
+
+
+def folders_stamp(root: Path) -> str | None:
+    """Return what changes when mail enters, leaves or moves in the backend's folders, or
+    None when a folder changed too recently for its stamp to tell the next change apart."""
+    stamps = [folder_stamp(root / name) for name in (DRAFTS, SENT, INBOX)]
+    if any(time.time() - stamp[-1] < RACY for stamp in stamps):
+        return None
+    return repr(stamps)

@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from followup_mailer.mailbox.maildir_entries import read_entry
-from followup_mailer.mailbox.maildir_files import FolderFiles, folder_stamp
+from followup_mailer.mailbox.maildir_files import RACY, FolderFiles, folder_stamp
 from followup_mailer.mailbox.maildir_index import Entry, Index
 from followup_mailer.mailbox.protocol import MailboxError, Pace
 
-RACY = 2.0  # seconds: a folder changed this recently is listed again, whatever its stamp
 BEAT_EVERY = 100  # files read between two beats of the pace
 
 

@@ -31,7 +31,7 @@ from followup_mailer.store.rows import (
     seen_values,
     time_of,
 )
-from followup_mailer.store.schema import connect, storage_faults
+from followup_mailer.store.schema import BUMP_GENERATION, connect, storage_faults
 
 _STEPS = f"SELECT {STEP_COLUMNS} FROM steps"
 DECLINED = "you deleted the draft without sending it"
@@ -70,6 +70,7 @@ class Store:
                 if self._db.in_transaction:  # SQLite may have rolled back already
                     self._db.execute("ROLLBACK")
                 raise
+            self._db.execute(BUMP_GENERATION)
             self._db.execute("COMMIT")
             self._reads.committed()
 

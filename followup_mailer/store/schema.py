@@ -25,6 +25,13 @@ from followup_mailer.files import make_private, private_folder
 
 DB_NAME = "state.db"
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's transaction
+# the ledger's generation: every commit, from any process, moves it on (an idle stamp holds
+# only while it stays the same)
+GENERATION = "generation"
+BUMP_GENERATION = (
+    f"INSERT INTO settings VALUES ('{GENERATION}', '1')"
+    " ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
 
 # Each migration takes the schema from version i to i + 1; never edit a released one.
 MIGRATIONS: tuple[str, ...] = (

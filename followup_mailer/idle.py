@@ -1,0 +1,114 @@
+"""`run --once` with nothing to do costs a few file stats, whatever the schedule's size.
+
+After a pass that attempted nothing and left nothing in doubt, the ledger keeps an
+idle stamp: what the pass was made from (the settings and the schedule file, the
+ledger's generation, the stamps of the maildir folders) and until when its plans
+hold (the earliest moment a step falls due or a reminder comes near, as the
+planner's clock noted, and at most an hour ahead). A later `run --once` that finds
+everything as stamped, before that moment, has nothing to do and says so without
+loading the schedule, reading the mail or taking the lock: it writes nothing.
+Gmail has no stamp: what arrived there is only known by asking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from followup_mailer.settings import Settings
+from followup_mailer.store import GENERATION, Store
+
+if TYPE_CHECKING:  # the check that a pass may be skipped loads neither
+    from followup_mailer.model import Interview, Record, StepPlan
+    from followup_mailer.plan_memory import PlanMemory
+
+STAMP = "idle_stamp"
+HORIZON = timedelta(hours=1)  # a full pass at least this often, whatever the stamp says
+
+
+def nothing_to_do(settings: Settings, store: Store, now: datetime) -> bool:
+    """Tell whether the last pass's idle stamp still holds now."""
+    stamp = json.loads(store.get(STAMP) or "{}")
+    return (
+        bool(stamp)
+        and stamp["generation"] == store.get(GENERATION, "0")
+        and datetime.fromisoformat(stamp["since"]) <= now < datetime.fromisoformat(stamp["until"])
+        and stamp["mail"] == mail_stamp(settings)
+        and stamp["made_from"] == made_from(settings)
+    )
+
+
+def keep_stamp(
+    settings: Settings,
+    store: Store,
+    *,
+    interviews: tuple[Interview, ...],
+    planned: tuple[StepPlan, ...],
+    attempted: bool,
+    memory: PlanMemory,
+    now: datetime,
+) -> None:
+    """Stamp the ledger after a pass that left nothing to do (else take any stamp away)."""
+    mail = mail_stamp(settings)
+    records = store.records()
+    until = _until(settings, interviews, planned, memory, now)
+    if attempted or mail is None or until is None or _in_doubt(records):
+        if store.get(STAMP):
+            store.put(STAMP, "")
+        return
+    generation = int(store.get(GENERATION, "0")) + 1  # the one the stamp's own write makes
+    stamp = {
+        "generation": str(generation),
+        "since": now.isoformat(),
+        "until": until.isoformat(),
+        "mail": mail,
+        "made_from": made_from(settings),
+    }
+    store.put(STAMP, json.dumps(stamp))
+
+
+def mail_stamp(settings: Settings) -> str | None:
+    """Return what changes when mail enters, leaves or moves in the mailbox, where that can
+    be told without asking the mailbox (the maildir's folders); None for Gmail."""
+    if settings.delivery.backend != "maildir":
+        return None
+    from followup_mailer.mailbox.maildir_files import folders_stamp
+
+    return folders_stamp(settings.delivery.maildir)
+
+
+def made_from(settings: Settings) -> str:
+    """Digest the settings and the schedule file as they are now."""
+    try:
+        schedule = settings.schedule.path.read_bytes()
+    except OSError:
+        schedule = b""  # the pass said why; no stamp can match a missing file's
+    return hashlib.sha256(repr(settings).encode() + b"\0" + schedule).hexdigest()
+
+
+def _until(
+    settings: Settings,
+    interviews: tuple[Interview, ...],
+    planned: tuple[StepPlan, ...],
+    memory: PlanMemory,
+    now: datetime,
+) -> datetime | None:
+    """Return when the plans or the reminders next change (None: something is due now)."""
+    from followup_mailer import reminders
+
+    plans = memory.next_change({i.id for i in interviews})
+    if plans is None or any(step.action is not None for step in planned):
+        return None
+    waiting = reminders.waiting_drafts(planned, {i.id: i for i in interviews}, settings, now)
+    moments = [plans, reminders.next_news(waiting, settings=settings, now=now)]
+    return min([now + HORIZON, *(m for m in moments if m is not None)])
+
+
+def _in_doubt(records: Mapping[str, Record]) -> bool:
+    """Tell whether a pass would look for an intent's outcome (one left from a crash)."""
+    from followup_mailer.model import Phase
+
+    return any(r.phase in (Phase.INTENT, Phase.IN_DOUBT) for r in records.values())
