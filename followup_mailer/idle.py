@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from followup_mailer import __version__
 from followup_mailer.settings import Settings
 from followup_mailer.store import GENERATION, Store
 
@@ -81,12 +82,13 @@ def mail_stamp(settings: Settings) -> str | None:
 
 
 def made_from(settings: Settings) -> str:
-    """Digest the settings and the schedule file as they are now."""
+    """Digest the program's version, the settings and the schedule file as they are now."""
     try:
         schedule = settings.schedule.path.read_bytes()
     except OSError:
         schedule = b""  # the pass said why; no stamp can match a missing file's
-    return hashlib.sha256(repr(settings).encode() + b"\0" + schedule).hexdigest()
+    made = f"{__version__}\0{settings!r}\0".encode() + schedule  # a new version plans anew
+    return hashlib.sha256(made).hexdigest()
 
 
 def _until(
