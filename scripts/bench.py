@@ -131,9 +131,17 @@ def idle_passes(programs: list[Program], sizes: list[int], rounds: int) -> None:
                 before = state_digest(ws)
                 skipped, bare_too, _, _ = median_cpu(program, once, rounds)
                 changed = sum(1 for k, v in state_digest(ws).items() if before.get(k) != v)
-                shown = f"{skipped - bare_too:>7.3f}s" if skipped < full / 2 else f"{'none':>8}"
+                shown = f"{skipped - bare_too:>7.3f}s" if stamped(ws) else f"{'none':>8}"
                 print(f"{program.label:>10} {size:>10,} {full - bare:>7.3f}s {shown}"
                       f" {rss // 1024:>6} MiB {changed:>14}")  # fmt: skip
+
+
+def stamped(ws: Workspace) -> bool:
+    """Tell whether the last run --once left an idle stamp (an older program has none)."""
+    db = sqlite3.connect(ws.ledger)
+    row = db.execute("SELECT value FROM settings WHERE name = 'idle_stamp'").fetchone()
+    db.close()
+    return bool(row and row[0])
 
 
 def drop_stamp(ws: Workspace) -> Callable[[], None]:
