@@ -15,11 +15,23 @@ from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.settings import Settings
 
 # Timings are measured by scripts/bench, not asserted: no per-example deadline, which would
-# only make the property tests flaky on a busy machine.
-settings.register_profile("followup-mailer", deadline=None)
-# HYPOTHESIS_PROFILE=campaign: three times the generated examples (docs/reliability.md)
-settings.register_profile("campaign", deadline=None, max_examples=300)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer"))
+# only make the property tests flaky on a busy machine. HYPOTHESIS_PROFILE chooses how many
+# examples each property test generates: "followup-mailer" (scripts/test, and so CI) as many
+# as the test asks; "fast" (scripts/test --fast, the quick loop while working) a quarter of
+# them; "campaign" three times as many (docs/reliability.md).
+EXAMPLES_SCALE = {"fast": 0.25, "followup-mailer": 1.0, "campaign": 3.0}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer")
+for name, scale in EXAMPLES_SCALE.items():
+    settings.register_profile(name, deadline=None, max_examples=round(100 * scale))
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """Return how many examples a property test that asks for `count` generates under the
+    profile: `count` itself by default, scaled in the fast profile (never under 10) and in a
+    campaign."""
+    return max(10, round(count * EXAMPLES_SCALE.get(PROFILE, 1.0)))
+
 
 BASE_CONFIG: dict[str, dict[str, object]] = {
     "account": {

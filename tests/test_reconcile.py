@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from followup_mailer.model import State
 from followup_mailer.store import DB_NAME
 from tests import mailtools
+from tests.conftest import examples
 from tests.core import END, Crash, Crashing, Rig, all_keys, interview_text
 
 KEY = "acme/thank_you/dana@acme.com"
@@ -296,7 +297,7 @@ class Mailroom(RuleBasedStateMachine):
 
 TestMailroom = Mailroom.TestCase
 TestMailroom.settings = settings(
-    max_examples=25,
+    max_examples=examples(25),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
