@@ -71,6 +71,15 @@ def config_text(overrides: dict[str, dict[str, object]] | None = None) -> str:
 
 MakeSettings = Callable[..., Settings]
 
+# Modules whose tests share a set-up of seconds (a module-scoped fixture) run first: xdist's
+# work stealing takes tests from the end of a worker's queue, so each of these stays whole on
+# one worker instead of building its set-up on both, and no worker ends the run alone on one.
+SHARED_SETUP_FIRST = ("test_corpus_stop_rules.py", "test_corpus.py", "test_gmail_full_check.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in SHARED_SETUP_FIRST)
+
 
 @pytest.fixture
 def make_settings(tmp_path: Path) -> MakeSettings:
