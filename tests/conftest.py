@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,11 +16,23 @@ from followup_mailer.mailbox.protocol import Mailbox, Poll, Watch
 from followup_mailer.settings import Settings
 
 # Timings are measured by scripts/bench, not asserted: no per-example deadline, which would
-# only make the property tests flaky on a busy machine.
-settings.register_profile("followup-mailer", deadline=None)
-# HYPOTHESIS_PROFILE=campaign: three times the generated examples (docs/reliability.md)
-settings.register_profile("campaign", deadline=None, max_examples=300)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer"))
+# only make the property tests flaky on a busy machine. HYPOTHESIS_PROFILE chooses how many
+# examples each property test generates: "followup-mailer" (scripts/test, and so CI) as many
+# as the test asks; "fast" (scripts/test --fast, the quick loop while working) a quarter of
+# them; "campaign" three times as many (docs/reliability.md).
+EXAMPLES_SCALE = {"fast": 0.25, "followup-mailer": 1.0, "campaign": 3.0}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "followup-mailer")
+for name, scale in EXAMPLES_SCALE.items():
+    settings.register_profile(name, deadline=None, max_examples=round(100 * scale))
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """Return how many examples a property test that asks for `count` generates under the
+    profile: `count` itself by default, scaled in the fast profile (never under 10) and in a
+    campaign."""
+    return max(10, round(count * EXAMPLES_SCALE.get(PROFILE, 1.0)))
+
 
 BASE_CONFIG: dict[str, dict[str, object]] = {
     "account": {
@@ -58,6 +71,21 @@ def config_text(overrides: dict[str, dict[str, object]] | None = None) -> str:
 
 
 MakeSettings = Callable[..., Settings]
+
+# Modules whose tests share a set-up of seconds (a module-scoped fixture) run first: xdist's
+# work stealing takes tests from the end of a worker's queue, so each of these stays whole on
+# one worker instead of building its set-up on both, and no worker ends the run alone on one.
+SHARED_SETUP_FIRST = ("test_corpus_stop_rules.py", "test_corpus.py", "test_gmail_full_check.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in SHARED_SETUP_FIRST)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Take what collection built (modules, thousands of test items, all kept to the end of the
+    run) out of the garbage collector's sight: every full collection walked it again."""
+    gc.freeze()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from followup_mailer.intake.config import load_settings
 from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.mailbox.maildir import MaildirMailbox
 from followup_mailer.mailbox.protocol import Mailbox, Poll, ThreadTail, Watch
-from followup_mailer.model import KEY_HEADER, Interview, Placed, Record
+from followup_mailer.model import Interview, Placed, Record
 from followup_mailer.plan_memory import PlanMemory
 from followup_mailer.reconcile import PassReport, run_pass
 from followup_mailer.settings import Settings
@@ -189,7 +189,7 @@ class Rig:
 
 def _key(path: Path) -> str:
     try:
-        return str(mailtools.read(path).get(KEY_HEADER, ""))
+        return mailtools.key_of(path.read_bytes())
     except (OSError, ValueError):
         return ""
 

@@ -9,11 +9,12 @@ and the demo script can use them too. Every function returns the file it wrote.
 
 from __future__ import annotations
 
+import functools
 import mailbox
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
@@ -54,9 +55,16 @@ def read(path: Path) -> EmailMessage:
     return message
 
 
+@functools.lru_cache(maxsize=1024)
+def key_of(data: bytes) -> str:
+    """Return the X-Followup-Mailer-Key of a message file's bytes, or "" (headers alone are
+    parsed, and a message asked again, as invariants do after every step, is not parsed again)."""
+    return str(BytesHeaderParser(policy=policy.default).parsebytes(data).get(KEY_HEADER, ""))
+
+
 def find_by_key(root: Path, folder: str, key: str) -> Path | None:
     """Return the file in a folder whose X-Followup-Mailer-Key is key, or None."""
-    return next((p for p in files(root, folder) if read(p).get(KEY_HEADER) == key), None)
+    return next((p for p in files(root, folder) if key_of(p.read_bytes()) == key), None)
 
 
 def deliver(

@@ -22,6 +22,7 @@ from followup_mailer.compose.message import compose
 from followup_mailer.compose.parts import Previous
 from followup_mailer.intake.admit import header_problems
 from followup_mailer.model import KEY_HEADER, Person, step_key
+from tests.conftest import examples
 from tests.e2e import ended_recently
 from tests.hostile import run_clean
 from tests.hostile_toml import CONFIG, table_text
@@ -158,7 +159,7 @@ domain = st.lists(st.text("abcdefghij0123456789", min_size=1, max_size=63), min_
 addresses = st.builds(lambda a, d: f"{a}@{'.'.join(d)}", local_part, domain)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=long_text, company=long_text, role=long_text, address=addresses, reply=st.booleans(),
     interview_id=st.from_regex(r"[a-z0-9._-]{1,200}", fullmatch=True),

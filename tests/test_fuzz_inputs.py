@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from tests.hostile import SPECIAL_NAMES, run_clean, special_path
 from tests.hostile_toml import CONFIG, DEEP, INTERVIEW, Raw, file_sets
 from tests.hostile_toml import table_text as toml_table
@@ -60,7 +61,7 @@ def sound_schedule(**changes: object) -> str:
 # --- generated ------------------------------------------------------------------------------------
 
 
-@settings(  # 100 generated sets, 300 under HYPOTHESIS_PROFILE=campaign
+@settings(  # 100 generated sets (25 in the fast profile, 300 in a campaign)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,  # a fixed campaign: the named cases below keep what it once found
 )
@@ -163,7 +164,7 @@ def test_a_duration_of_thousands_of_digits_is_refused(tmp_path: Path, digits: st
 
 
 @given(st.text(max_size=30).filter(lambda text: "\x00" not in text))
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 def test_any_account_email_is_accepted_or_refused_at_its_key(email: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = write_set(Path(folder), sound_config(account={"email": email}), sound_schedule())

@@ -20,6 +20,7 @@ from followup_mailer.compose.message import compose
 from followup_mailer.compose.parts import Composed, Previous, Sender
 from followup_mailer.errors import TemplateError
 from followup_mailer.model import KEY_HEADER, Format, Interview, Person, step_key
+from tests.conftest import examples
 
 SENDER = Sender(name="Alex Rivera", email="alex@example.com", signature=("+1 555 0100",))
 DANA = Person(
@@ -162,7 +163,7 @@ fuzzed_text = st.one_of(
 FIELDS = ["sender name", "recipient name", "recipient email", "company", "role", "subject"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(FIELDS), value=fuzzed_text, reply=st.booleans())
 def test_no_input_can_add_a_recipient_or_a_header(field: str, value: str, reply: bool) -> None:
     try:

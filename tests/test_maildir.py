@@ -24,6 +24,7 @@ from followup_mailer.mailbox.protocol import (
 )
 from followup_mailer.model import KEY_HEADER, Kind, Placed, Seen
 from tests import mailtools
+from tests.conftest import examples
 
 EST = timezone(timedelta(hours=-5))
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=EST)
@@ -339,7 +340,7 @@ def test_junk_files_are_skipped(box: MaildirMailbox, root: Path) -> None:
     assert box.find(KEY, since="") is None
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(junk=st.binary(max_size=400))
 def test_any_bytes_in_a_folder_never_break_a_poll(junk: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_mailer.cli import output
+from tests.conftest import examples
 from tests.e2e import ended_recently
 from tests.hostile import PLAIN_ENV, fresh_consoles, run_clean
 from tests.hostile_toml import CONFIG, table_text, toml
@@ -105,7 +106,7 @@ def test_known_markup_prints_as_written_in_every_command(tmp_path: Path, text: s
     every_command(Folder(tmp_path, text))
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(markup)
 def test_any_markup_prints_as_written_in_every_command(text: str) -> None:
     with tempfile.TemporaryDirectory() as root:
@@ -115,7 +116,7 @@ def test_any_markup_prints_as_written_in_every_command(text: str) -> None:
 printable = st.text(st.characters(blacklist_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=80)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.one_of(markup, printable))
 def test_the_output_helpers_print_any_text_as_written(text: str) -> None:
     fresh_consoles()

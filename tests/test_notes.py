@@ -23,6 +23,7 @@ from followup_mailer.compose.parts import Sender
 from followup_mailer.compose.points import FRAMES, VARIANTS, point_sentence
 from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.model import Interview, Person, step_key
+from tests.conftest import examples
 from tests.notes_corpus import HIGHLIGHTS, NOTES, REFUSED_HIGHLIGHTS, REFUSED_NOTES
 
 NAMES = ("Dana Smith", "Dana", "Smith")
@@ -141,7 +142,7 @@ def test_the_example_schedule_renders_cleanly() -> None:
             assert person.notes.split()[-1] in composed.message.get_content()
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     note=st.one_of(
         st.text(max_size=60),

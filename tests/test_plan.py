@@ -29,7 +29,7 @@ from followup_mailer.model import (
 )
 from followup_mailer.plan import actions, plan, send_or_draft
 from followup_mailer.settings import Settings
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, examples
 
 NY = ZoneInfo("America/New_York")
 DANA = Person(name="Dana Smith", email="dana@acme.com", notes="on-call load", lead=True)
@@ -644,7 +644,9 @@ def histories(draw: st.DrawFn) -> tuple[Facts, datetime]:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(histories())
 def test_plan_properties(cfg: Settings, history: tuple[Facts, datetime]) -> None:

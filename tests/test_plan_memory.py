@@ -20,7 +20,7 @@ from followup_mailer.model import Facts, Phase, StepPlan
 from followup_mailer.plan import plan
 from followup_mailer.plan_memory import PlanMemory
 from followup_mailer.settings import Settings
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, examples
 from tests.test_plan import (
     ACME,
     DANA,
@@ -91,7 +91,9 @@ def test_the_clock_notes_the_earliest_moment_a_not_yet_turns() -> None:
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(histories(), st.lists(st.integers(-500, 3000), min_size=1, max_size=4))
 def test_a_plan_from_memory_is_the_plan_made_anew_at_any_later_or_earlier_time(

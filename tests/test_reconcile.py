@@ -24,6 +24,7 @@ from followup_mailer.reconcile import current_plan, facts_of
 from followup_mailer.store import DB_NAME, Store
 from followup_mailer.store.rows import iso
 from tests import mailtools
+from tests.conftest import examples
 from tests.core import END, Crash, Crashing, Rig, all_keys, interview_text
 
 KEY = "acme/thank_you/dana@acme.com"
@@ -332,7 +333,7 @@ class Mailroom(RuleBasedStateMachine):
 
 TestMailroom = Mailroom.TestCase
 TestMailroom.settings = settings(
-    max_examples=25,
+    max_examples=examples(25),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

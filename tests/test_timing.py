@@ -16,6 +16,7 @@ from followup_mailer.timing import (
     parse_timezone,
 )
 from followup_mailer.windows import SendWindow, parse_window
+from tests.conftest import examples
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -330,7 +331,7 @@ def windows(draw: st.DrawFn) -> SendWindow:
     return SendWindow("generated", days, clock[0], clock[1])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(moment=moments, window=windows(), calendar=calendars, share=st.floats(0, 1))
 def test_next_open_is_the_earliest_open_instant(
     moment: datetime, window: SendWindow, calendar: Calendar, share: float
@@ -346,7 +347,7 @@ def test_next_open_is_the_earliest_open_instant(
 durations = st.sampled_from(["0s", "2s", "90m", "24h", "1w", "0bd", "1bd", "5bd", "7bd"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     moment=moments,
     later_by=st.timedeltas(timedelta(0), timedelta(days=10)),

@@ -118,6 +118,7 @@ def write_token(ws: Workspace, token: dict[str, str], name: str = "token.json") 
     return path
 
 
+@pytest.mark.slow  # the real command, three times, one of them killed
 def test_a_kill_in_the_middle_of_a_token_write_leaves_the_old_token_whole(
     tmp_path: Path, gmail: FakeGmail
 ) -> None:

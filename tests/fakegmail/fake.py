@@ -70,7 +70,7 @@ class FakeGmail:
         self._state.stopping.clear()
         self._server = FakeHttpServer(("127.0.0.1", self._port), self._state)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
         )
         self._thread.start()
         return self

@@ -14,6 +14,7 @@ import email.policy
 import html
 import re
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from typing import Any
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*={0,2}$")
@@ -39,6 +40,13 @@ def encode_b64url(data: bytes) -> str:
 def parse(raw: bytes) -> EmailMessage:
     """Parse RFC 5322 bytes with the modern email policy."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def parse_head(raw: bytes) -> EmailMessage:
+    """Parse only the header fields of RFC 5322 bytes (the body stays text), as parse() does."""
+    message = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     return message
 

@@ -25,7 +25,15 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
 from .apierrors import bad_request, not_found
-from .mime import ensure_header, header, message_ids, normalize_subject, parse, set_header
+from .mime import (
+    ensure_header,
+    header,
+    message_ids,
+    normalize_subject,
+    parse,
+    parse_head,
+    set_header,
+)
 
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
 _GMAIL_ID_CHARS = string.ascii_letters + string.digits + "+_=-"
@@ -56,7 +64,7 @@ class StoredMessage:
         """Return one header's value, or None."""
         known = self._header_values
         if name.lower() not in known:
-            known[name.lower()] = header(self.email, name)
+            known[name.lower()] = header(_head(self.raw), name)
         return known[name.lower()]
 
 
@@ -230,12 +238,12 @@ class Mailbox:
         if not requested:
             return None
         self.thread(requested)
-        subject = normalize_subject(header(_read(raw), "Subject"))
+        subject = normalize_subject(header(_head(raw), "Subject"))
         return requested if subject == self._subjects.get(requested) else None
 
     def _thread_by_references(self, raw: bytes) -> str | None:
         """Find the thread of a non-draft message named in In-Reply-To or References."""
-        incoming = _read(raw)
+        incoming = _head(raw)
         wanted = {*message_ids(header(incoming, "In-Reply-To"))}
         wanted |= set(message_ids(header(incoming, "References")))
         for message in reversed(self.messages.values()):
@@ -257,7 +265,7 @@ class Mailbox:
 
     def _sent_labels(self, raw: bytes) -> tuple[str, ...]:
         """Label a sent message SENT, plus INBOX and UNREAD when it goes to the account."""
-        message = _read(raw)
+        message = _head(raw)
         fields = [str(message.get(name, "")) for name in ("To", "Cc", "Bcc")]
         recipients = {address.lower() for _, address in email.utils.getaddresses(fields)}
         to_self = self.account.lower() in recipients
@@ -270,7 +278,7 @@ class Mailbox:
         message_id = self._new_message_id()
         thread = thread_id or message_id
         if thread_id is None:
-            self._subjects[thread] = normalize_subject(header(_read(raw), "Subject"))
+            self._subjects[thread] = normalize_subject(header(_head(raw), "Subject"))
         change_id = self._next_history_id()
         now_ms = int(self._clock() * 1000)
         message = StoredMessage(message_id, thread, labels, raw, now_ms, change_id)
@@ -309,8 +317,15 @@ def _read(raw: bytes) -> EmailMessage:
     return parse(raw)
 
 
+@functools.lru_cache(maxsize=256)
+def _head(raw: bytes) -> EmailMessage:
+    """Parse the headers of raw bytes once, for the rules that read only headers (read only):
+    the same values as a whole parse gives, without parsing the body and its parts."""
+    return parse_head(raw)
+
+
 def _require_recipients(raw: bytes) -> None:
     """Refuse to send a message without any recipient, as Gmail does."""
-    message = _read(raw)
+    message = _head(raw)
     if not any(message.get(name) for name in ("To", "Cc", "Bcc")):
         raise bad_request("Recipient address required")
