@@ -223,6 +223,7 @@ BAD_VALUES = [
     ('poll_interval = "1bd"', "gmail", "gmail.poll_interval", "fixed time"),
     ('poll_interval = "0s"', "gmail", "gmail.poll_interval", "longer than zero"),
     ('api_endpoint = "gmail.googleapis.com"', "gmail", "gmail.api_endpoint", "URL"),
+    ('token_uri = "http://[127.0.0.1:9/token"', "gmail", "gmail.token_uri", "URL"),
     ('client_secret = ""', "gmail", "gmail.client_secret", "empty"),
 ]
 

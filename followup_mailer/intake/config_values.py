@@ -106,8 +106,11 @@ def command(text: str) -> tuple[str, ...]:
 
 
 def url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[127.0.0.1/": an unclosed bracket, a bad port
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise BadValue(f'"{url}" is not an http(s) URL', 'write a URL like "https://host/"')
     return url
 
