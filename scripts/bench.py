@@ -38,6 +38,7 @@ from benchsetup import Workspace, now_utc, sent_history, write_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 RACY = 2.1  # seconds: see maildir_files.RACY
+PROFILE_FILE = Path.cwd() / "bench-profile.prof"  # where scripts/bench was started
 BASELINE_UP_TO = 1000  # interviews: the largest idle pass measured on a --baseline checkout
 LAUNCH = r"""
 import os, resource, sys
@@ -263,8 +264,8 @@ def profile(size: int) -> None:
         ws = Workspace(Path(folder))
         sent_history(ws, [sys.executable, "-m", "followup_mailer"], size, now_utc())
         profiler: cProfile.Profile = idle_pass_profile(ws)
-    profiler.dump_stats("bench-profile.prof")
-    print(f"\nProfile of an idle pass at {size:,} interviews written to bench-profile.prof:")
+    profiler.dump_stats(PROFILE_FILE)
+    print(f"\nProfile of an idle pass at {size:,} interviews written to {PROFILE_FILE}:")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
 
 
