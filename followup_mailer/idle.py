@@ -31,15 +31,19 @@ HORIZON = timedelta(hours=1)  # a full pass at least this often, whatever the st
 
 
 def nothing_to_do(settings: Settings, store: Store, now: datetime) -> bool:
-    """Tell whether the last pass's idle stamp still holds now."""
-    stamp = json.loads(store.get(STAMP) or "{}")
-    return (
-        bool(stamp)
-        and stamp["generation"] == store.get(GENERATION, "0")
-        and datetime.fromisoformat(stamp["since"]) <= now < datetime.fromisoformat(stamp["until"])
-        and stamp["mail"] == mail_stamp(settings)
-        and stamp["made_from"] == made_from(settings)
-    )
+    """Tell whether the last pass's idle stamp still holds now (a stamp unreadable, say from
+    another version, does not: the pass is made)."""
+    try:
+        stamp = json.loads(store.get(STAMP) or "{}")
+        since, until = (datetime.fromisoformat(stamp[k]) for k in ("since", "until"))
+        return (
+            stamp["generation"] == store.get(GENERATION, "0")
+            and since <= now < until
+            and stamp["mail"] == mail_stamp(settings)
+            and stamp["made_from"] == made_from(settings)
+        )
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def keep_stamp(
@@ -54,9 +58,8 @@ def keep_stamp(
 ) -> None:
     """Stamp the ledger after a pass that left nothing to do (else take any stamp away)."""
     mail = mail_stamp(settings)
-    records = store.records()
-    until = _until(settings, interviews, planned, memory, now)
-    if attempted or mail is None or until is None or _in_doubt(records):
+    until = None if mail is None else _until(settings, interviews, planned, memory, now)
+    if attempted or until is None or _in_doubt(store.records()):
         if store.get(STAMP):
             store.put(STAMP, "")
         return

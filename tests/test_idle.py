@@ -157,3 +157,10 @@ def test_gmail_has_no_stamp(tmp_path: Path) -> None:
     gmail = config_text({"delivery": {"backend": "gmail"}})
     (tmp_path / "config.toml").write_text(gmail, encoding="utf-8")
     assert idle.mail_stamp(settings(tmp_path)) is None
+
+
+def test_a_stamp_that_cannot_be_read_makes_a_full_pass(home: Path) -> None:
+    with Store.open(settings(home).state_dir) as store:
+        store.put(idle.STAMP, '{"since": "yesterday"}')
+    assert not skips(home)
+    assert once(home) == IDLE
