@@ -11,7 +11,8 @@ step due now is never kept (creating the step changes its records anyway).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -49,9 +50,16 @@ class PlanMemory:
         # pass stored (a pass that fails forgets them all), so it need not be compared again
         self.recalled: set[str] = set()
 
-    def begin(self) -> None:
-        """Start a pass."""
+    @contextmanager
+    def one_pass(self) -> Iterator[None]:
+        """Hold a pass: what it recalls is noted afresh, and if it fails every plan is
+        forgotten (what it planned may not be stored)."""
         self.recalled.clear()
+        try:
+            yield
+        except BaseException:
+            self.forget()
+            raise
 
     def recall(
         self, interview: str, made_from: tuple[object, ...], now: datetime

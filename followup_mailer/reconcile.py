@@ -88,77 +88,60 @@ def run_pass(
     forgets them, since what it planned may not be stored.
     """
     memory = PlanMemory() if memory is None else memory
-    memory.begin()
-    try:
-        return _run_pass(settings, interviews, store, mailbox, writer, now, show, memory)
-    except BaseException:
-        memory.forget()
-        raise
-
-
-def _run_pass(
-    settings: Settings,
-    interviews: tuple[Interview, ...],
-    store: Store,
-    mailbox: Mailbox,
-    writer: Writer,
-    now: datetime,
-    show: Callable[[str, str], bool],
-    memory: PlanMemory,
-) -> PassReport:
-    scheduled = {i.id for i in interviews}
-    ledger = store.snapshot(scheduled)  # read again below only after something changed it
-    settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(ledger.records)}
-    if settled:
-        ledger = store.snapshot(scheduled)
-    poll = observe(
-        settings=settings,
-        interviews=interviews,
-        store=store,
-        mailbox=mailbox,
-        records=ledger.records,
-    )
-    if poll.approved or poll.declined or poll.restored:
-        ledger = store.snapshot(scheduled)
-    facts = facts_of(store, interviews, ledger.records)
-    planned = plan(facts, now, settings, memory)
-    memory.keep_only(scheduled)
-    due = [step for step in planned if step.action is not None]
-    prepared = prepare(
-        due,
-        interviews={i.id: i for i in interviews},
-        writer=writer,
-        records=facts.records,
-        mailbox=mailbox,
-        now=now,
-    )
-    results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
-    final = _replanned(planned, results, store, interviews, now, settings, memory)
-    if results:
-        ledger = store.snapshot(scheduled)
-    save_plan(store, final, results, known=ledger.states, stored=memory.recalled)
-    drafted = {key for key, result in results.items() if result.summary == "drafted"}
-    announce.remind(
-        settings,
-        interviews,
-        final,
-        ledger.records,
-        store=store,
-        mailbox=mailbox,
-        writer=writer,
-        drafted=drafted,
-        now=now,
-        show=show,
-    )
-    new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
-    return PassReport(
-        settled=settled,
-        approved=tuple(poll.approved),
-        declined=tuple(poll.declined),
-        new_messages=new,
-        created={k: r.summary for k, r in results.items()},
-        planned=tuple(final),
-    )
+    with memory.one_pass():
+        scheduled = {i.id for i in interviews}
+        ledger = store.snapshot(scheduled)  # read again below only after something changed it
+        settled = {r.key: apply.settle(store, r, mailbox) for r in _orphans(ledger.records)}
+        if settled:
+            ledger = store.snapshot(scheduled)
+        poll = observe(
+            settings=settings,
+            interviews=interviews,
+            store=store,
+            mailbox=mailbox,
+            records=ledger.records,
+        )
+        if poll.approved or poll.declined or poll.restored:
+            ledger = store.snapshot(scheduled)
+        facts = facts_of(store, interviews, ledger.records)
+        planned = plan(facts, now, settings, memory)
+        memory.keep_only(scheduled)
+        due = [step for step in planned if step.action is not None]
+        prepared = prepare(
+            due,
+            interviews={i.id: i for i in interviews},
+            writer=writer,
+            records=facts.records,
+            mailbox=mailbox,
+            now=now,
+        )
+        results = {p.step.key: _created(p, store, mailbox, now) for p in prepared}
+        final = _replanned(planned, results, store, interviews, now, settings, memory)
+        if results:
+            ledger = store.snapshot(scheduled)
+        save_plan(store, final, results, known=ledger.states, stored=memory.recalled)
+        drafted = {key for key, result in results.items() if result.summary == "drafted"}
+        announce.remind(
+            settings,
+            interviews,
+            final,
+            ledger.records,
+            store=store,
+            mailbox=mailbox,
+            writer=writer,
+            drafted=drafted,
+            now=now,
+            show=show,
+        )
+        new = sum(1 for s in poll.seen if s.kind is not Kind.OWN)
+        return PassReport(
+            settled=settled,
+            approved=tuple(poll.approved),
+            declined=tuple(poll.declined),
+            new_messages=new,
+            created={k: r.summary for k, r in results.items()},
+            planned=tuple(final),
+        )
 
 
 def _created(prepared: Prepared, store: Store, mailbox: Mailbox, now: datetime) -> Result:

@@ -41,8 +41,9 @@ def cfg(make_settings: MakeSettings) -> Settings:
 
 
 def with_memory(memory: PlanMemory, facts_: Facts, now: datetime, cfg: Settings) -> list[StepPlan]:
-    """Plan with the memory, and check the answer is the one a fresh planner gives."""
-    planned = plan(facts_, now, cfg, memory)
+    """Plan with the memory, as one pass, and check the answer is the one a fresh planner gives."""
+    with memory.one_pass():
+        planned = plan(facts_, now, cfg, memory)
     assert planned == plan(facts_, now, cfg)
     return planned
 
@@ -52,10 +53,8 @@ def test_a_plan_is_recalled_until_a_step_falls_due(cfg: Settings) -> None:
     history = facts((ACME,), sent("thank_you", DANA, THANK_YOU_DUE))
     [_, nudge, _] = with_memory(memory, history, THANK_YOU_DUE, cfg)
     assert nudge.due is not None and nudge.action is None
-    memory.begin()
     with_memory(memory, history, THANK_YOU_DUE + timedelta(minutes=1), cfg)
     assert memory.recalled == {"acme"}
-    memory.begin()
     due_now = with_memory(memory, history, nudge.due, cfg)
     assert memory.recalled == set() and by_step(due_now)[nudge.step, nudge.to].action is not None
     assert len(memory) == 0  # a plan with something due is never kept
@@ -66,7 +65,6 @@ def test_a_new_fact_plans_again(cfg: Settings) -> None:
     history = facts((ACME,), sent("thank_you", DANA, THANK_YOU_DUE))
     with_memory(memory, history, THANK_YOU_DUE, cfg)
     answered = replace(history, seen=(reply(THANK_YOU_DUE + timedelta(hours=1)),))
-    memory.begin()
     planned = with_memory(memory, answered, THANK_YOU_DUE + timedelta(hours=2), cfg)
     assert memory.recalled == set()
     assert by_step(planned)["followup-1", DANA.email].reason == "replied"
@@ -102,5 +100,14 @@ def test_a_plan_from_memory_is_the_plan_made_anew_at_any_later_or_earlier_time(
     facts_, now = history
     memory = PlanMemory()
     for offset in [0, *hours]:
-        memory.begin()
         with_memory(memory, facts_, now + timedelta(hours=offset), cfg)
+
+
+def test_a_pass_that_fails_forgets_every_plan(cfg: Settings) -> None:
+    # what it planned may not be stored, so no later pass may take it as stored
+    memory = PlanMemory()
+    with_memory(memory, facts((ACME,), sent("thank_you", DANA, THANK_YOU_DUE)), THANK_YOU_DUE, cfg)
+    assert len(memory) == 1
+    with pytest.raises(OSError), memory.one_pass():
+        raise OSError("disk full")
+    assert len(memory) == 0
