@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,46 +53,79 @@ class FolderFiles:
     """The message files of a Maildir folder (new/ then cur/), listed again cheaply.
 
     A folder may hold thousands of files and change after every message we write, so a
-    listing looks only at the names it has not seen: the others are known already.
+    listing looks only at the names it has not seen (the others are known already), and
+    what is present is kept up to date name by name, never rebuilt.
     """
 
     def __init__(self, base: Path) -> None:
         self.base = base
-        # by subfolder, then file name; None: not a message
-        self._files: dict[str, dict[str, Listed | None]] = {"new": {}, "cur": {}}
+        self._names: dict[str, set[str]] = {"new": set(), "cur": set()}  # message files
+        self._skipped: dict[str, set[str]] = {"new": set(), "cur": set()}  # not messages
+        self._files: dict[str, int] = {}  # unique name -> its files (a rename may leave two)
+        self._trashed: dict[str, int] = {}  # unique name -> its files flagged trashed
 
-    def list(self) -> list[Listed]:
-        """List the folder's message files now; dot files, links and special files are skipped."""
-        found: list[Listed] = []
-        for sub, known in self._files.items():
-            entries = {entry.name: entry for entry in _scan(self.base / sub)}
-            for gone in known.keys() - entries.keys():
-                del known[gone]
-            for name in entries.keys() - known.keys():
-                known[name] = _look(entries[name])
-            found += filter(None, known.values())
-        return found
+    def refresh(self) -> list[Listed]:
+        """List the folder now; return the message files that appeared since the last listing.
+
+        Dot files, links and special files are skipped (a stat for each new name only).
+        """
+        appeared: list[Listed] = []
+        for sub, known in self._names.items():
+            skipped = self._skipped[sub]
+            folder = self.base / sub
+            names, fresh = _scan(folder, known, skipped)
+            for name in known - names:
+                self._count(name, -1)
+            known &= names
+            skipped &= names
+            for name in fresh:
+                listed = _look(folder, name)
+                if listed is None:
+                    skipped.add(name)
+                    continue
+                known.add(name)
+                self._count(name, +1)
+                appeared.append(listed)
+        return appeared
+
+    def present(self) -> set[str]:
+        """Return the unique names of the files found by the last listing."""
+        return set(self._files)
+
+    def trashed(self) -> set[str]:
+        """Return the unique names of which a file is flagged trashed."""
+        return set(self._trashed)
+
+    def _count(self, name: str, step: int) -> None:
+        unique, _, info = name.partition(COLON)
+        unique = sys.intern(safe_name(unique))  # one copy, shared with the index's names
+        counts = [self._files, self._trashed] if "T" in info.partition(",")[2] else [self._files]
+        for count in counts:
+            count[unique] = count.get(unique, 0) + step
+            if not count[unique]:
+                del count[unique]
 
 
-def _scan(folder: Path) -> list[os.DirEntry[str]]:
-    """List a folder's entries (their kind comes with the listing: no stat per file)."""
+def _scan(folder: Path, known: set[str], skipped: set[str]) -> tuple[set[str], set[str]]:
+    """Return every name in a folder, and the names neither known nor skipped before."""
     try:
-        with os.scandir(folder) as entries:
-            return list(entries)
+        names = set(os.listdir(folder))  # noqa: PTH208 (names only: no Path per file)
     except FileNotFoundError:
-        return []
+        names = set()
+    return names, names - known - skipped
 
 
-def _look(entry: os.DirEntry[str]) -> Listed | None:
-    if entry.name.startswith("."):
+def _look(folder: Path, name: str) -> Listed | None:
+    if name.startswith("."):
         return None  # dot files are clients' own
+    path = f"{folder}{os.sep}{name}"
     try:
-        if not entry.is_file(follow_symlinks=False):
+        if not stat.S_ISREG(os.lstat(path).st_mode):
             return None  # links and special files are not mail
     except OSError:
         return None  # gone meanwhile
-    unique, _, info = entry.name.partition(COLON)
-    return Listed(safe_name(unique), entry.path, info.partition(",")[2])
+    unique, _, info = name.partition(COLON)
+    return Listed(safe_name(unique), path, info.partition(",")[2])
 
 
 def safe_name(raw: str) -> str:

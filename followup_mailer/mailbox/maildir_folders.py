@@ -3,7 +3,8 @@
 A folder is listed again only when its new/ or cur/ changed since the last listing (and not
 in the same moment as it: a coarse clock must not hide a change). A listing looks only at
 names it has not seen, and the index is asked which files it holds once per folder, so a
-pass that writes a thousand drafts does not read the folder a thousand times over.
+pass that writes a thousand drafts does not read the folder a thousand times over. A file
+listed is read before it counts as known: one a stop interrupted is read at the next look.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from followup_mailer.mailbox.maildir_entries import read_entry
-from followup_mailer.mailbox.maildir_files import RACY, FolderFiles, folder_stamp
+from followup_mailer.mailbox.maildir_files import RACY, FolderFiles, Listed, folder_stamp
 from followup_mailer.mailbox.maildir_index import Entry, Index
 from followup_mailer.mailbox.protocol import MailboxError, Pace
 
@@ -27,6 +28,7 @@ class Folders:
         self._index, self._path_of, self._pace = index, path_of, pace
         self.own: frozenset[str] = frozenset()  # our addresses, for reading new files
         self._files: dict[str, FolderFiles] = {}
+        self._unread: dict[str, list[Listed]] = {}  # listed, not yet indexed (a stop came)
         self._known: dict[str, set[str]] = {}  # the names the index holds, by folder
         self._listings: dict[str, tuple[tuple[float, ...], set[str], set[str]]] = {}
 
@@ -51,21 +53,23 @@ class Folders:
         """List a folder, read its new files once, forget its gone ones; return names, trashed."""
         files = self._files.setdefault(folder, FolderFiles(base))
         try:
-            listing = files.list()
+            unread = self._unread.setdefault(folder, [])
+            unread += files.refresh()
         except OSError as error:
             raise MailboxError(f"cannot read the maildir folder {base}: {error}") from error
         known = self._names(folder)
         fresh = []
-        for count, listed in enumerate(f for f in listing if f.unique not in known):
+        for count, listed in enumerate(f for f in unread if f.unique not in known):
             if count % BEAT_EVERY == 0:
                 self._pace.beat()
             fresh.append(read_entry(folder, listed.unique, listed.path, own=self.own))
         self.remember(folder, fresh)
-        present = {f.unique for f in listing}
+        unread.clear()
+        present = files.present()
         gone = known - present
         self._index.forget(folder, gone)
         known -= gone
-        return present, {f.unique for f in listing if f.trashed}
+        return present, files.trashed()
 
     def _names(self, folder: str) -> set[str]:
         if folder not in self._known:
