@@ -35,6 +35,7 @@ a rejection note when the outcome is "rejected"; and, when
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -180,13 +181,14 @@ class _InterviewPlanner:
         return contacts[0] if contacts else self.interview.lead
 
     def _step(self, step: str, person: Person) -> StepPlan:
-        key = self.times.key(step, person)
+        # one copy of the key and the address, shared with the ledger's rows (store/rows.py)
+        key = sys.intern(self.times.key(step, person))
         record = self.records.get(key)
         base = StepPlan(
             key=key,
             interview=self.interview.id,
             step=step,
-            to=person.email.lower(),
+            to=sys.intern(person.email.lower()),
             name=person.name,
             state=State.PLANNED,
         )

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -110,7 +111,7 @@ class Index:
     def names(self, folder: str) -> set[str]:
         """Return the unique names of the files of a folder read so far (no decoding: cheap)."""
         rows = self._db.execute("SELECT name FROM files WHERE folder = ?", (folder,))
-        return {name for (name,) in rows}
+        return {sys.intern(name) for (name,) in rows}  # one copy, shared with the listing
 
     def entries(self, folder: str) -> list[Entry]:
         """Return every entry of a folder, oldest first."""

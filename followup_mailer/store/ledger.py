@@ -29,6 +29,7 @@ from followup_mailer.store.rows import (
     record_of,
     seen_of,
     seen_values,
+    shared,
     time_of,
 )
 from followup_mailer.store.schema import BUMP_GENERATION, connect, storage_faults
@@ -93,7 +94,7 @@ class Store:
     def _snapshot(self, scheduled: frozenset[str]) -> Snapshot:
         rows = self._reads.rows(_STEPS)
         records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
-        states = {r[0]: (r[5], r[6], r[13], r[4] is not None) for r in rows}
+        states = {shared(r[0]): (shared(r[5]), r[6], shared(r[13]), r[4] is not None) for r in rows}
         return Snapshot(records=records, states=states)
 
     def record(self, key: str) -> Record | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,6 +22,10 @@ STEP_COLUMNS = (
 )
 _PHASES = {phase.value: phase for phase in Phase}
 _STATES = {state.value: state for state in State}
+# One copy of each text that recurs: step names, modes and reasons in every row, and the
+# keys, addresses and Message-IDs the plans and the mailbox's index hold too. An idle
+# daemon keeps every row in memory; without this, each row would hold its own copies.
+shared = sys.intern
 
 
 def iso(value: datetime | None) -> str | None:
@@ -44,16 +49,16 @@ def record_of(row: tuple[Any, ...]) -> Record:
     (key, interview, step, recipient, phase, state, due, intent_at, sent_at, thread_id,
      draft_id, message_id, subject, reason, warnings, cursor, mode, reminded_at) = row  # fmt: skip
     return Record(
-        key=key, interview=interview, step=step, recipient=recipient,
-        phase=_PHASES[phase] if phase else None,
+        key=shared(key), interview=shared(interview), step=shared(step),
+        recipient=shared(recipient), phase=_PHASES[phase] if phase else None,
         state=_STATES[state],
         due=datetime.fromisoformat(due) if due else None,
         intent_at=datetime.fromisoformat(intent_at) if intent_at else None,
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
-        thread_id=thread_id, draft_id=draft_id, message_id=message_id, subject=subject,
-        reason=reason,
+        thread_id=shared(thread_id), draft_id=draft_id, message_id=shared(message_id),
+        subject=shared(subject), reason=shared(reason),
         warnings=tuple(json.loads(warnings)) if warnings != "[]" else (),
-        cursor=cursor, mode=mode,
+        cursor=cursor, mode=shared(mode),
         reminded_at=datetime.fromisoformat(reminded_at) if reminded_at else None,
     )  # fmt: skip
 
