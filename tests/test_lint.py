@@ -267,3 +267,13 @@ def test_an_unplaceable_note_is_reported_with_advice() -> None:
     text = GOOD.replace("when you asked how I would cut on-call load", "our talk")
     text = text.replace("our talk", "our talk about your move to event sourcing")
     assert check(text, recipient=dana, interview=interview) == ["note"]
+
+
+def test_a_signature_line_of_dots_is_no_word_to_mask() -> None:
+    """A line stripped to nothing must not become an empty word (it would mask everything)."""
+    sender = replace(SENDER, signature=("...", *SENDER.signature))
+    found = lint(
+        GOOD.replace("Alex Rivera\n", "Alex Rivera\n...\n"), SUBJECT, step="thank_you",
+        recipient=DANA, interview=ACME, sender=sender, limits=LintLimits(),
+    )  # fmt: skip
+    assert found == []

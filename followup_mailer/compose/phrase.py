@@ -17,11 +17,15 @@ QUOTES = frozenset("\"“”‘'’")  # a lone ' or ’ is a quotation mark; in
 
 @dataclass
 class Phrase:
-    """Tokens with the space after each; `words` indexes the tokens that are words."""
+    """Tokens with the space after each; `words` indexes the tokens that are words.
+
+    Reading a note asks for `words` over a hundred times, so it is worked out once and kept until
+    a method here changes the tokens (nothing else may change them)."""
 
     tokens: list[str]
     spaces: list[str]
     quoted: set[int] = field(default_factory=set)
+    _words: tuple[int, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def read(cls, text: str) -> Phrase:
@@ -41,9 +45,11 @@ class Phrase:
         return "".join(t + s for t, s in zip(self.tokens, self.spaces, strict=True)).strip()
 
     @property
-    def words(self) -> list[int]:
+    def words(self) -> tuple[int, ...]:
         """Return the token indexes of the words, in order."""
-        return [i for i, token in enumerate(self.tokens) if token[0].isalnum() or token[0] == "_"]
+        if self._words is None:
+            self._words = tuple(i for i, token in enumerate(self.tokens) if _is_word(token))
+        return self._words
 
     def word(self, k: int) -> str:
         """Return the k-th word folded for lookups, or "" past either end."""
@@ -76,6 +82,7 @@ class Phrase:
     def set(self, k: int, word: str) -> None:
         """Replace the k-th word."""
         self.tokens[self.words[k]] = word
+        self._words = None  # the new text may not be a word
 
     def drop(self, k: int, n: int = 1) -> None:
         """Remove n words from the k-th on, with any punctuation between them."""
@@ -83,6 +90,7 @@ class Phrase:
         first, last = words[k], words[k + n - 1]
         del self.tokens[first : last + 1]
         del self.spaces[first : last + 1]
+        self._words = None
         self.quoted = {
             i if i < first else i - (last + 1 - first) for i in self.quoted if i < first or i > last
         }
@@ -93,6 +101,7 @@ class Phrase:
         at = words[k] if k < len(words) else len(self.tokens)
         self.tokens.insert(at, word)
         self.spaces.insert(at, " ")
+        self._words = None
         self.quoted = {i if i < at else i + 1 for i in self.quoted}
 
     def strip_leading_punctuation(self) -> None:
@@ -100,6 +109,7 @@ class Phrase:
         while self.tokens and not (self.tokens[0][0].isalnum() or self.tokens[0] in QUOTES):
             del self.tokens[0], self.spaces[0]
             self.quoted = {i - 1 for i in self.quoted}
+            self._words = None
 
     def tail(self, k: int) -> str:
         """Return the text from the k-th word to the end."""
@@ -119,3 +129,8 @@ class Phrase:
         first, last = words[k], words[min(end, len(words)) - 1]
         pairs = zip(self.tokens[first : last + 1], self.spaces[first : last + 1], strict=True)
         return "".join(t + s for t, s in pairs).strip()
+
+
+def _is_word(token: str) -> bool:
+    """Tell whether a token is a word (it starts with a letter, a digit or "_")."""
+    return token[0].isalnum() or token[0] == "_"
