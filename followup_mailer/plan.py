@@ -181,8 +181,7 @@ class _InterviewPlanner:
         return contacts[0] if contacts else self.interview.lead
 
     def _step(self, step: str, person: Person) -> StepPlan:
-        # one copy of the key and the address, shared with the ledger's rows (store/rows.py)
-        key = sys.intern(self.times.key(step, person))
+        key = sys.intern(self.times.key(step, person))  # one copy each, as the ledger (rows.py)
         record = self.records.get(key)
         base = StepPlan(
             key=key,

@@ -10,7 +10,6 @@ leaves them to be read at the next look, never known but unread.
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,7 @@ def apply_change(folder: Path, change: Change, counter: itertools.count[int]) ->
     elif what == "dotfile":
         (folder / "cur" / f".client-state-{next(counter)}").write_bytes(b"x")
     elif what == "link":
-        os.symlink(folder / "new" / unique, folder / "new" / f"link-{next(counter)}")
+        (folder / "new" / f"link-{next(counter)}").symlink_to(folder / "new" / unique)
 
 
 def from_nothing(folder: Path) -> tuple[set[str], set[str]]:

@@ -1,9 +1,8 @@
 """The SQLite ledger: what did happen. Transactions and queries; no rules.
 
-Every write is its own short `BEGIN IMMEDIATE` transaction, so an intent is
-on disk before the mailbox call it announces, and an outcome right after.
-A write that would change nothing starts no transaction, so an idle pass
-writes nothing at all.
+Every write is its own short `BEGIN IMMEDIATE` transaction, so an intent is on disk
+before the mailbox call it announces, and an outcome right after. A write that would
+change nothing starts no transaction, so an idle pass writes nothing at all.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from followup_mailer.store.rows import (
     record_of,
     seen_of,
     seen_values,
-    shared,
+    state_view_of,
     time_of,
 )
 from followup_mailer.store.schema import BUMP_GENERATION, connect, storage_faults
@@ -94,7 +93,7 @@ class Store:
     def _snapshot(self, scheduled: frozenset[str]) -> Snapshot:
         rows = self._reads.rows(_STEPS)
         records = {r[0]: record_of(r) for r in rows if r[4] is not None or r[1] not in scheduled}
-        states = {shared(r[0]): (shared(r[5]), r[6], shared(r[13]), r[4] is not None) for r in rows}
+        states = dict(map(state_view_of, rows))
         return Snapshot(records=records, states=states)
 
     def record(self, key: str) -> Record | None:

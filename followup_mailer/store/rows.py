@@ -63,6 +63,11 @@ def record_of(row: tuple[Any, ...]) -> Record:
     )  # fmt: skip
 
 
+def state_view_of(row: tuple[Any, ...]) -> tuple[str, StateView]:
+    """Return a row of `steps` read as STEP_COLUMNS as its key and what save_plan compares."""
+    return shared(row[0]), (shared(row[5]), row[6], shared(row[13]), row[4] is not None)
+
+
 def seen_of(row: tuple[Any, ...]) -> Seen:
     """Build a Seen from a row of `seen` read as SEEN_COLUMNS."""
     (mailbox_id, kind, sender, recipients, when, thread_id, message_id, subject, bounced,
