@@ -4,9 +4,10 @@ Headers are only ever set as values, after headers.py has checked them, never fr
 header text; the built message is then read back from its bytes to prove it has exactly the
 intended recipient and headers, and no line longer than RFC 5322 allows.
 
-Serialize a composed message with its own policy (`message.as_bytes()`): that policy keeps the
-X-Followup-Mailer-Key header on one line, unencoded, so the mailbox can find it again by its
-exact value, and From and To on one line, so a long quoted name keeps its quotes.
+Serialize a composed message with its own policy (`message.as_bytes()`, writing.py): that
+policy keeps the X-Followup-Mailer-Key header on one line, unencoded, so the mailbox can find
+it again by its exact value, and From and To on one line, so a long quoted name keeps its
+quotes.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from email import policy
 from email.errors import MessageError
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
+from followup_mailer.compose.writing import MESSAGE_POLICY, address_header
 from followup_mailer.errors import Problem, TemplateError
 from followup_mailer.model import KEY_HEADER
 
@@ -29,35 +29,6 @@ if TYPE_CHECKING:
     from followup_mailer.model import Person
 
 MAX_LINE_OCTETS = 998  # RFC 5322 section 2.1.1
-
-
-class _OneLinePolicy(EmailPolicy):
-    """Fold like policy.default, except where folding would change what a header says.
-
-    The key header is never encoded, so it matches exactly. An ASCII address header is
-    left on one line (RFC 5322 allows 998 octets): Python 3.11's folder drops the quotes of
-    a long display name, so "Smith, Dana [Platform]" <dana@acme.com> would read back as
-    other addresses.
-    """
-
-    def fold(self, name: str, value: str) -> str:
-        if _on_one_line(name, value):
-            return f"{name}: {value}{self.linesep}"
-        return str(super().fold(name, value))
-
-    def fold_binary(self, name: str, value: str) -> bytes:
-        if _on_one_line(name, value):
-            return self.fold(name, value).encode("ascii")
-        return super().fold_binary(name, value)
-
-
-def _on_one_line(name: str, value: str) -> bool:
-    if name.lower() == KEY_HEADER.lower():
-        return True
-    return name.lower() in ("from", "to") and str(value).isascii()
-
-
-MESSAGE_POLICY = _OneLinePolicy()
 
 
 def build_message(
@@ -71,8 +42,8 @@ def build_message(
 ) -> EmailMessage:
     """Build the headers from checked values; never from rendered header text."""
     message = EmailMessage(policy=MESSAGE_POLICY)
-    message["From"] = Address(display_name=sender.name.strip(), addr_spec=sender.email.strip())
-    message["To"] = Address(display_name=recipient.name.strip(), addr_spec=recipient.email.strip())
+    message["From"] = address_header("From", sender.name.strip(), sender.email.strip())
+    message["To"] = address_header("To", recipient.name.strip(), recipient.email.strip())
     message["Subject"] = subject
     message["Date"] = format_datetime(date)
     message["Message-ID"] = make_msgid(domain=sender.email.strip().rpartition("@")[2])
@@ -106,10 +77,10 @@ def verify_round_trip(message: EmailMessage, *, to: str, headers: list[str], whe
     try:
         written = message.as_bytes()
         # the fast parser reads the header block as written; To is then read as a mail
-        # client reads it (policy.default, as it would parse the whole message)
+        # client reads it (the standard header classes, as policy.default parses a message)
         parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(written)
         to_raw = parsed["To"]
-        to_header = None if to_raw is None else policy.default.header_fetch_parse("To", str(to_raw))
+        to_header = None if to_raw is None else MESSAGE_POLICY.header_fetch_parse("To", str(to_raw))
     except (MessageError, ValueError) as exc:  # newer Pythons refuse to write unsound headers
         problem = Problem(file="message", key=where, message=f"cannot be written: {exc}")
         raise TemplateError(str(problem), [problem]) from None
