@@ -16,7 +16,14 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_mailer.compose.owntext import MASK, _plain_character, _spans, edges, masked
+from followup_mailer.compose.owntext import (
+    MASK,
+    _plain_character,
+    _spans,
+    edges,
+    has_word,
+    masked,
+)
 from tests.conftest import examples
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -166,3 +173,10 @@ def test_awkward_letters_mask_as_the_regex_did() -> None:
     for text, words in cases:
         assert masked(text, words) == reference_masked(text, words), text
         assert edges(text, words) == reference_edges(text, words), text
+
+
+@settings(max_examples=examples(300))
+@given(text=st.text(EVERY_ALPHABET, max_size=30), word=st.text(EVERY_ALPHABET, max_size=4))
+def test_a_whole_word_is_found_where_the_regex_finds_it(text: str, word: str) -> None:
+    expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+    assert has_word(text, word) == expected

@@ -20,6 +20,7 @@ from followup_mailer.compose.notes import Unplaced, place
 from followup_mailer.compose.owntext import (
     MASK,
     edges,
+    has_word,
     masked,
     normalize,
     placed_forms,
@@ -124,8 +125,7 @@ def _greeting(text: str, recipient: Person, ours: str) -> Finding | None:
     folded = straight(first).casefold()
     forms = {*name_forms(recipient.name, recipient.greeting), *name_words(recipient.name)}
     forms |= set(name_words(recipient.greeting))
-    words = (re.escape(straight(form).casefold()) for form in forms if form)
-    if not any(re.search(rf"(?<!\w){word}(?!\w)", folded) for word in words):
+    if not any(has_word(folded, straight(form).casefold()) for form in forms if form):
         return finding("greeting", first or "(empty message)")
     informal = re.match(r"\s*(?:hi|hello|hey)\s+(\w+)", folded)
     if informal and informal.group(1) in TITLES:

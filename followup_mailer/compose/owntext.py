@@ -81,6 +81,22 @@ def edges(text: str, words: list[str]) -> str:
     return _substitute(text, words, keep_ends)
 
 
+def has_word(text: str, word: str) -> bool:
+    """Tell whether the word stands in the text with no word character glued to either end,
+    as `(?<!\\w)word(?!\\w)` would find it, without compiling a pattern for every name."""
+    start = text.find(word)
+    while start != -1:
+        if not _glued(text, start, start + len(word)):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Tell whether a word character touches text[start:end] on either side."""
+    return bool((start > 0 and _WORD.match(text, start - 1)) or _WORD.match(text, end))
+
+
 def _substitute(text: str, words: list[str], replace: Callable[[str], str]) -> str:
     """Replace each piece of the user's text that the pattern of the words matches."""
     text = straight(text)
