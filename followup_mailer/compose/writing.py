@@ -58,13 +58,27 @@ def _nothing_to_fold(name: str, value: str, limit: int | None) -> bool:
     )
 
 
+_MIME = frozenset({"content-type", "content-transfer-encoding", "mime-version"})
+
+
 class _HeaderClasses(HeaderRegistry):
     """The standard header classes, each made once: the stdlib registry makes a new class for
-    every header it builds (a tenth of building a message)."""
+    every header it builds (a tenth of building a message). The MIME headers, the same few
+    values in every message, are built once too (a header is an immutable string)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._made: dict[str, type[BaseHeader]] = {}
+        self._mime: dict[tuple[str, str], BaseHeader] = {}
+
+    def __call__(self, name: str, value: object) -> BaseHeader:
+        if not (isinstance(value, str) and name.lower() in _MIME):
+            return super().__call__(name, value)
+        if (name, value) not in self._mime:
+            if len(self._mime) >= 64:
+                self._mime.clear()
+            self._mime[name, value] = super().__call__(name, value)
+        return self._mime[name, value]
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
         made = self._made.get(name.lower())
