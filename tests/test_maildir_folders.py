@@ -10,6 +10,8 @@ leaves them to be read at the next look, never known but unread.
 from __future__ import annotations
 
 import itertools
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,17 @@ def test_a_stop_while_reading_leaves_the_files_to_be_read_at_the_next_look(
     assert index.names("INBOX") == set()
     assert folders.present("INBOX") == set(UNIQUES)
     assert index.names("INBOX") == set(UNIQUES)
+
+
+def test_a_subfolder_is_listed_again_only_when_its_stamp_moved(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    long_ago = time.time() - 60
+    for sub in ("new", "cur"):
+        os.utime(folder / sub, (long_ago, long_ago))
+    files = FolderFiles(folder)
+    assert files.refresh() == []
+    (folder / "cur" / UNIQUES[0]).write_bytes(MESSAGE)
+    os.utime(folder / "cur", (long_ago, long_ago))  # a change its stamp cannot show
+    assert files.refresh() == []  # so cur/ was not listed again
+    os.utime(folder / "cur")  # the stamp moves, as it does when a file enters
+    assert [listed.unique for listed in files.refresh()] == [UNIQUES[0]]

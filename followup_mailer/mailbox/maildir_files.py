@@ -53,6 +53,7 @@ class FolderFiles:
     """The message files of a Maildir folder (new/ then cur/), listed again cheaply.
 
     A folder may hold thousands of files and change after every message we write, so a
+    subfolder is listed again only when its stamp moved (or moved too recently to tell), a
     listing looks only at the names it has not seen (the others are known already), and
     what is present is kept up to date name by name, never rebuilt.
     """
@@ -63,6 +64,7 @@ class FolderFiles:
         self._skipped: dict[str, set[str]] = {"new": set(), "cur": set()}  # not messages
         self._files: dict[str, int] = {}  # unique name -> its files (a rename may leave two)
         self._trashed: dict[str, int] = {}  # unique name -> its files flagged trashed
+        self._stamps: dict[str, tuple[int, int, float] | None] = {"new": None, "cur": None}
 
     def refresh(self) -> list[Listed]:
         """List the folder now; return the message files that appeared since the last listing.
@@ -73,7 +75,11 @@ class FolderFiles:
         for sub, known in self._names.items():
             skipped = self._skipped[sub]
             folder = self.base / sub
+            stamp = _stamp(folder)  # before the listing: a change during it moves the stamp
+            if stamp is not None and stamp == self._stamps[sub] and time.time() - stamp[2] >= RACY:
+                continue
             names, fresh = _scan(folder, known, skipped)
+            self._stamps[sub] = stamp
             for name in known - names:
                 self._count(name, -1)
             known &= names
@@ -104,6 +110,15 @@ class FolderFiles:
             count[unique] = count.get(unique, 0) + step
             if not count[unique]:
                 del count[unique]
+
+
+def _stamp(folder: Path) -> tuple[int, int, float] | None:
+    """Return what changes when a file enters, leaves or is renamed in a subfolder."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_mtime
 
 
 def _scan(folder: Path, known: set[str], skipped: set[str]) -> tuple[set[str], set[str]]:
