@@ -511,3 +511,25 @@ def test_sending_while_a_draft_of_the_message_waits_is_refused(
 def test_a_sent_reply_belongs_to_the_thread_it_answers(sender: MaildirMailbox) -> None:
     nudge = message(in_reply_to="<first@example.com>")
     assert sender.send(nudge, thread_id="<first@example.com>").thread_id == "<first@example.com>"
+
+
+def test_a_draft_sent_while_the_folders_are_listed_is_still_found(
+    box: MaildirMailbox, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mail client sends the draft (a copy into Sent, the draft removed) just after Sent
+    was listed: since Drafts is listed first, the look finds it there, never in neither."""
+    placed = box.create_draft(message(), thread_id="")
+    draft = next((root / "Drafts" / "new").iterdir())
+    fresh = MaildirMailbox(root, clock=lambda: NOW)  # a new process: nothing listed yet
+    listdir = os.listdir
+
+    def sent_meanwhile(folder: str | os.PathLike[str]) -> list[str]:
+        names = listdir(folder)
+        if Path(folder) == root / "Sent" / "cur" and draft.exists():
+            (root / "Sent" / "cur" / f"{draft.name}:2,S").write_bytes(draft.read_bytes())
+            draft.unlink()
+        return names
+
+    monkeypatch.setattr(os, "listdir", sent_meanwhile)
+    found = fresh.find(KEY, since="")
+    assert found is not None and found.message_id == placed.message_id

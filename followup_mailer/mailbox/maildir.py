@@ -137,9 +137,11 @@ class MaildirMailbox:
         """
         if not key:
             return None
+        # Drafts listed before Sent (module docstring): a draft sent meanwhile is found in one
+        present = {f: self._folders.present(f, trashed=False) for f in (DRAFTS, SENT, INBOX)}
+        carrying = [e for e in self._index.carrying(key) if e.name in present[e.folder]]
         for folder, sent in ((SENT, True), (INBOX, True), (DRAFTS, False)):
-            present = self._folders.present(folder, trashed=False)
-            found = [e for e in self._index.with_keys(folder, [key]) if e.name in present]
+            found = [e for e in carrying if e.folder == folder]
             if found:
                 return placed_of(found[0], sent=sent)
         kept = self._outbox.holding(key)

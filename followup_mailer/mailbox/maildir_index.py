@@ -126,6 +126,10 @@ class Index:
             found += self._select(f"folder = ? AND key IN ({marks})", (folder, *chunk))
         return found
 
+    def carrying(self, key: str) -> list[Entry]:
+        """Return the entries of every folder carrying this key, first read first."""
+        return self._select("key = ? AND key != ''", (key,))  # the index on key: key != ''
+
     def after(self, folder: str, number: int) -> list[Entry]:
         """Return the entries of a folder first read after entry `number`."""
         return self._select("folder = ? AND number > ?", (folder, number))
