@@ -73,12 +73,17 @@ class Program:
     def run(self, *args: str, script: str = LAUNCH) -> tuple[float, int, int]:
         """Run the command; return (CPU seconds, peak RSS KiB, bytes written)."""
         with tempfile.NamedTemporaryFile(suffix=".bench") as out:
-            env = os.environ | {"BENCH_OUT": out.name, "PYTHONPATH": str(self.checkout)}
+            env = self.env | {"BENCH_OUT": out.name}
             subprocess.run([self.python, "-c", script, *args], env=env, capture_output=True)
             cpu, rss, written, code = Path(out.name).read_text().split()
         if code not in ("0", "None"):
             raise RuntimeError(f"{self.label}: followup-mailer {' '.join(args)} exited {code}")
         return float(cpu), int(rss), int(written)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment its commands run in: its own code first."""
+        return os.environ | {"PYTHONPATH": str(self.checkout)}
 
     def bare(self) -> float:
         return self.run(script=BARE)[0]
@@ -123,7 +128,7 @@ def idle_passes(programs: list[Program], sizes: list[int], rounds: int) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 ws = Workspace(Path(folder))
                 command = [program.python, "-m", "followup_mailer"]
-                sent_history(ws, command, size, now_utc())
+                sent_history(ws, command, size, now_utc(), env=program.env)
                 program.run("--config", str(ws.config), "run", "--once")  # reads every file once
                 time.sleep(RACY)  # a folder changed this recently is never trusted unchanged
                 once = ["--config", str(ws.config), "run", "--once"]
@@ -211,12 +216,12 @@ print(marks[0] // 1024, marks[-1] // 1024, f"{seconds / (polls - 2):.3f}")
 def daemon_memory(program: Program, size: int, polls: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         ws = Workspace(Path(folder))
-        sent_history(ws, [program.python, "-m", "followup_mailer"], size, now_utc())
+        sent_history(ws, [program.python, "-m", "followup_mailer"], size, now_utc(), program.env)
         program.run("--config", str(ws.config), "run", "--once")  # reads every file once
         out = subprocess.run(
             [program.python, "-c", DAEMON_LOOP, str(ws.config), str(polls)],
             capture_output=True, text=True, check=True,
-            env=os.environ | {"PYTHONPATH": str(program.checkout)},
+            env=program.env,
         )  # fmt: skip
         early, late, each = out.stdout.split()
     print(f"\nThe daemon's pass, {polls:,} times back to back at {size:,} interviews"

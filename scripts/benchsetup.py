@@ -91,12 +91,17 @@ def write_schedule(ws: Workspace, count: int, end: datetime, people: int = PEOPL
     (ws.root / "interviews.toml").write_text(text, encoding="utf-8")
 
 
-def sent_history(ws: Workspace, command: list[str], count: int, now: datetime) -> None:
-    """Write weeks of history for `count` interviews: sent thank-yous, and some replies."""
+def sent_history(
+    ws: Workspace, command: list[str], count: int, now: datetime, env: dict[str, str] | None = None
+) -> None:
+    """Write weeks of history for `count` interviews: sent thank-yous, and some replies.
+
+    `command` (run with `env`: the program under test) creates the ledger, of its own schema.
+    """
     end = now - timedelta(days=1)
     write_schedule(ws, count, end)
     subprocess.run(
-        [*command, "--config", str(ws.config), "status"], check=True, capture_output=True
+        [*command, "--config", str(ws.config), "status"], check=True, capture_output=True, env=env
     )
     sent_at = end + timedelta(hours=3)
     ws.maildir.mkdir(exist_ok=True)
