@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from followup_mailer.mailbox.maildir_files import FolderFiles
 from followup_mailer.mailbox.maildir_folders import Folders
 from followup_mailer.mailbox.maildir_index import open_index
-from followup_mailer.mailbox.protocol import Pace
+from followup_mailer.mailbox.protocol import MailboxError, Pace
 from tests.conftest import examples
 
 UNIQUES = ["1700000000.M1P1.host", "1700000001.M2P1.host", "1700000002.M3P1.host"]
@@ -130,3 +130,18 @@ def test_a_subfolder_is_listed_again_only_when_its_stamp_moved(tmp_path: Path) -
     assert files.refresh() == []  # so cur/ was not listed again
     os.utime(folder / "cur")  # the stamp moves, as it does when a file enters
     assert [listed.unique for listed in files.refresh()] == [UNIQUES[0]]
+
+
+def test_a_listing_that_fails_halfway_leaves_what_it_found_to_be_read(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    (folder / "new" / UNIQUES[0]).write_bytes(MESSAGE)
+    (folder / "cur").rmdir()
+    (folder / "cur").write_bytes(b"")  # new/ lists, then cur/ fails: not a folder
+    index = open_index(None)
+    folders = Folders(index, lambda name: tmp_path / name, Pace())
+    with pytest.raises(MailboxError):
+        folders.present("INBOX")
+    (folder / "cur").unlink()
+    (folder / "cur").mkdir()
+    assert folders.present("INBOX") == {UNIQUES[0]}
+    assert index.names("INBOX") == {UNIQUES[0]}

@@ -65,13 +65,17 @@ class FolderFiles:
         self._files: dict[str, int] = {}  # unique name -> its files (a rename may leave two)
         self._trashed: dict[str, int] = {}  # unique name -> its files flagged trashed
         self._stamps: dict[str, tuple[int, int, float] | None] = {"new": None, "cur": None}
+        # files that appeared, kept until the caller has read them (a listing or a reading
+        # that fails halfway loses none)
+        self.appeared: list[Listed] = []
 
     def refresh(self) -> list[Listed]:
-        """List the folder now; return the message files that appeared since the last listing.
+        """List the folder now; return the message files that appeared and were not yet
+        taken off `appeared`.
 
         Dot files, links and special files are skipped (a stat for each new name only).
         """
-        appeared: list[Listed] = []
+        appeared = self.appeared
         for sub, known in self._names.items():
             skipped = self._skipped[sub]
             folder = self.base / sub

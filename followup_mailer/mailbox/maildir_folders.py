@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from followup_mailer.mailbox.maildir_entries import read_entry
-from followup_mailer.mailbox.maildir_files import RACY, FolderFiles, Listed, folder_stamp
+from followup_mailer.mailbox.maildir_files import RACY, FolderFiles, folder_stamp
 from followup_mailer.mailbox.maildir_index import Entry, Index
 from followup_mailer.mailbox.protocol import MailboxError, Pace
 
@@ -28,7 +28,6 @@ class Folders:
         self._index, self._path_of, self._pace = index, path_of, pace
         self.own: frozenset[str] = frozenset()  # our addresses, for reading new files
         self._files: dict[str, FolderFiles] = {}
-        self._unread: dict[str, list[Listed]] = {}  # listed, not yet indexed (a stop came)
         self._known: dict[str, set[str]] = {}  # the names the index holds, by folder
         self._listings: dict[str, tuple[tuple[float, ...], set[str], set[str]]] = {}
 
@@ -53,8 +52,7 @@ class Folders:
         """List a folder, read its new files once, forget its gone ones; return names, trashed."""
         files = self._files.setdefault(folder, FolderFiles(base))
         try:
-            unread = self._unread.setdefault(folder, [])
-            unread += files.refresh()
+            unread = files.refresh()
         except OSError as error:
             raise MailboxError(f"cannot read the maildir folder {base}: {error}") from error
         known = self._names(folder)
