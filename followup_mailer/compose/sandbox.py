@@ -211,7 +211,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         """Call a function from a template within the budget."""
         _tick()
         _numbers([*args, *kwargs.values()])
-        _growth(getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None), args)
+        # Jinja hands str.format over wrapped (update_wrapper): its string is the wrapped's
+        method = getattr(__obj, "__wrapped__", __obj)
+        _growth(getattr(method, "__name__", ""), getattr(method, "__self__", None), args)
         return _checked(super().call(__context, __obj, *args, **kwargs))
 
 
