@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,26 @@ def test_a_file_where_a_folder_should_be_is_one_message_saying_what_to_do(
     (tmp_path / where).unlink()
     folder.drafted_once()
     assert "folder" in stderr and ("write the path" in stderr or "move" in stderr), stderr
+
+
+def test_a_full_disk_while_the_daemon_holds_the_ledger_open_is_one_message(
+    tmp_path: Path,
+) -> None:
+    """With the ledger and the mail index already open elsewhere (their journals exist), a
+    pass can open them on a full disk and fail only when the index records new mail."""
+    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=256k", "tmpfs") as disk:
+        folder = Folder(tmp_path, disk / "state")
+        folder.drafted_once()
+        held = [sqlite3.connect(path) for path in sorted((disk / "state").glob("*.db"))]
+        try:
+            for db in held:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            mailtools.deliver_reply(
+                tmp_path / "mail", frm="dana@acme.example", to="alex@example.com",
+                subject="Hello", date=datetime.now(UTC),
+            )  # fmt: skip
+            fill(disk)
+            folder.refuses("run", "--once", naming=disk / "state", saying="full")
+        finally:
+            for db in held:
+                db.close()

@@ -86,6 +86,7 @@ class Index:
     """The entries of every folder, in a SQLite file (or in memory when path is None)."""
 
     def __init__(self, path: Path | None) -> None:
+        self._path = path
         if path is not None:
             _create_private(path)  # it holds senders and subjects
         # one daemon thread at a time uses it, but not always the thread that opened it
@@ -210,45 +211,38 @@ class Index:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """Run a block in one write transaction; a full disk or a lock is one message."""
         try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back already
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise MailboxError(_unusable(self._path, error)) from error
 
 
 def _values(entry: Entry) -> tuple[object, ...]:
     return (
-        entry.folder,
-        entry.name,
-        entry.key,
-        entry.message_id,
-        json.dumps(entry.references),
-        entry.subject,
-        entry.sender,
-        json.dumps(entry.recipients),
-        entry.date.isoformat(),
+        entry.folder, entry.name, entry.key, entry.message_id, json.dumps(entry.references),
+        entry.subject, entry.sender, json.dumps(entry.recipients), entry.date.isoformat(),
         _verdict_text(entry.verdict),
-    )
+    )  # fmt: skip
 
 
 def _entry(row: tuple[object, ...]) -> Entry:
     number, folder, name, key, message_id, refs, subject, sender, recipients, when, verdict = row
     return Entry(
-        folder=str(folder),
-        name=str(name),
-        key=str(key),
-        message_id=str(message_id),
-        references=tuple(json.loads(str(refs))),
-        subject=str(subject),
-        sender=str(sender),
-        recipients=tuple(json.loads(str(recipients))),
-        date=datetime.fromisoformat(str(when)),
-        verdict=_verdict_of(verdict),
-        number=int(str(number)),
-    )
+        folder=str(folder), name=str(name), key=str(key), message_id=str(message_id),
+        references=tuple(json.loads(str(refs))), subject=str(subject), sender=str(sender),
+        recipients=tuple(json.loads(str(recipients))), date=datetime.fromisoformat(str(when)),
+        verdict=_verdict_of(verdict), number=int(str(number)),
+    )  # fmt: skip
 
 
 def _verdict_text(verdict: Classified | None) -> str | None:
@@ -278,10 +272,7 @@ def open_index(path: Path | None) -> Index:
     try:
         return Index(path)
     except sqlite3.OperationalError as error:  # locked, read-only, full: not ours to fix
-        raise MailboxError(
-            f"cannot use the maildir index {path}: {error}: check the state folder's "
-            "permissions and free space"
-        ) from error
+        raise MailboxError(_unusable(path, error)) from error
     except sqlite3.DatabaseError as error:
         if path is None:
             raise
@@ -289,6 +280,13 @@ def open_index(path: Path | None) -> Index:
         for suffix in ("", "-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         return Index(path)
+
+
+def _unusable(path: Path | None, error: sqlite3.Error) -> str:
+    return (
+        f"cannot use the maildir index {path}: {error}: check the state folder's "
+        "permissions and free space"
+    )
 
 
 def _create_private(path: Path) -> None:
