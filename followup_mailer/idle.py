@@ -59,7 +59,9 @@ def keep_stamp(
     """Stamp the ledger after a pass that left nothing to do (else take any stamp away)."""
     mail = mail_stamp(settings)
     until = None if mail is None else _until(settings, interviews, planned, memory, now)
-    if attempted or until is None or _in_doubt(store.records()):
+    # the pass's own snapshot (cached unless it wrote): every step with a phase is in it
+    in_doubt = _in_doubt(store.snapshot({i.id for i in interviews}).records)
+    if attempted or until is None or in_doubt:
         if store.get(STAMP):
             store.put(STAMP, "")
         return

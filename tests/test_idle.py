@@ -20,7 +20,8 @@ from followup_mailer import idle
 from followup_mailer.cli import output
 from followup_mailer.cli.main import main
 from followup_mailer.intake.config import load_settings
-from followup_mailer.model import Outcome
+from followup_mailer.mailbox.maildir_outbox import Outbox
+from followup_mailer.model import KEY_HEADER, Outcome, Phase, Record
 from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 from tests import mailtools
@@ -164,3 +165,20 @@ def test_a_stamp_that_cannot_be_read_makes_a_full_pass(home: Path) -> None:
         store.put(idle.STAMP, '{"since": "yesterday"}')
     assert not skips(home)
     assert once(home) == IDLE
+
+
+def test_a_send_left_in_doubt_leaves_no_stamp(home: Path) -> None:
+    """A send whose outcome is unknown (its copy still in the outbox) is looked for again at
+    every pass until the user settles it, so no pass may be skipped meanwhile."""
+    key = "acme/followup-1/dana@acme.com"
+    state = settings(home).state_dir
+    Outbox(state / "outbox").keep(f"{KEY_HEADER}: {key}\nSubject: x\n\nhello\n".encode())
+    with Store.open(state) as store:
+        intent = Record(key=key, interview="acme", step="followup-1", recipient="dana@acme.com",
+                        intent_at=NOW, mode="send")  # fmt: skip
+        assert store.record_intent(intent)
+        store.record_phase(key, Phase.IN_DOUBT, "outcome unknown")
+    once(home)
+    with Store.open(state) as store:
+        assert store.records()[key].phase is Phase.IN_DOUBT
+    assert not skips(home)
