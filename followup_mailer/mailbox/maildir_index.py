@@ -214,17 +214,14 @@ class Index:
         """Run a block in one write transaction; a full disk or a lock is one message."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if self._db.in_transaction:  # SQLite may have rolled back already
-                    self._db.execute("ROLLBACK")
-                raise
+            yield
             self._db.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            if self._db.in_transaction:
+        except BaseException as error:
+            if self._db.in_transaction:  # SQLite may have rolled back already
                 self._db.execute("ROLLBACK")
-            raise MailboxError(_unusable(self._path, error)) from error
+            if isinstance(error, sqlite3.OperationalError):
+                raise MailboxError(_unusable(self._path, error)) from error
+            raise
 
 
 def _values(entry: Entry) -> tuple[object, ...]:
