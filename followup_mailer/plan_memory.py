@@ -46,7 +46,7 @@ class PlanMemory:
 
     def __init__(self) -> None:
         self._kept: dict[str, _Kept] = {}
-        # the interviews whose plan was recalled since `begin`: a plan kept is one that its
+        # the interviews whose plan this pass recalled (one_pass): a plan kept is one that its
         # pass stored (a pass that fails forgets them all), so it need not be compared again
         self.recalled: set[str] = set()
 
