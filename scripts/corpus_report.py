@@ -88,8 +88,8 @@ def print_matrix(results: list[tuple[Sample, Verdict | None, BaseException | Non
 
 def print_bounce_rate(results: list[tuple[Sample, Verdict | None, BaseException | None]]) -> None:
     bounces = [(s, v) for s, v, _ in results if s.truth == "bounce" and s.failed]
-    every = sum(bool(v) and set(s.failed) <= set(v.bounced) for s, v in bounces)
-    some = sum(bool(v) and not set(s.failed).isdisjoint(v.bounced) for s, v in bounces)
+    every = sum(v is not None and set(s.failed) <= set(v.bounced) for s, v in bounces)
+    some = sum(v is not None and not set(s.failed).isdisjoint(v.bounced) for s, v in bounces)
     addresses = sum(len(s.failed) for s, _ in bounces)
     found = sum(len(set(s.failed) & set(v.bounced)) for s, v in bounces if v)
     extra = sum(len(set(v.bounced) - set(s.failed)) for s, v in bounces if v)
@@ -105,9 +105,9 @@ def print_return_dates(results: list[tuple[Sample, Verdict | None, BaseException
     """The labels give the first day back; return_date is the day back or the last day away
     (the planner waits for the business day after it): either counts as right."""
     stated = [(s, v) for s, v, _ in results if s.truth == "auto" and s.back]
-    exact = sum(bool(v) and v.return_date == s.back for s, v in stated)
+    exact = sum(v is not None and v.return_date == s.back for s, v in stated)
     right = sum(
-        bool(v) and s.back in (v.return_date, _next_workday(v.return_date)) for s, v in stated
+        v is not None and s.back in (v.return_date, _next_workday(v.return_date)) for s, v in stated
     )
     print(
         f"return dates: {right}/{len(stated)} right (the day back, or the last day away before "
