@@ -7,6 +7,7 @@ hold (the earliest moment a step falls due or a reminder comes near, as the
 planner's clock noted, and at most an hour ahead). A later `run --once` that finds
 everything as stamped, before that moment, has nothing to do and says so without
 loading the schedule, reading the mail or taking the lock: it writes nothing.
+The daemon keeps its stamp in memory instead, and skips its polls the same way.
 Gmail has no stamp: what arrived there is only known by asking.
 """
 
@@ -25,16 +26,27 @@ from followup_mailer.store import GENERATION, Store
 if TYPE_CHECKING:  # the check that a pass may be skipped loads neither
     from followup_mailer.model import Interview, Record, StepPlan
     from followup_mailer.plan_memory import PlanMemory
+    from followup_mailer.reconcile import PassReport
 
 STAMP = "idle_stamp"
 HORIZON = timedelta(hours=1)  # a full pass at least this often, whatever the stamp says
 
 
 def nothing_to_do(settings: Settings, store: Store, now: datetime) -> bool:
-    """Tell whether the last pass's idle stamp still holds now (a stamp unreadable, say from
-    another version, does not: the pass is made)."""
+    """Tell whether the idle stamp in the ledger (left by `run --once`) still holds now."""
     try:
         stamp = json.loads(store.get(STAMP) or "{}")
+    except ValueError:
+        return False
+    return holds(stamp, settings, store, now)
+
+
+def holds(stamp: Mapping[str, str] | None, settings: Settings, store: Store, now: datetime) -> bool:
+    """Tell whether an idle stamp still holds now (one unreadable, say from another version,
+    does not: the pass is made)."""
+    if stamp is None:
+        return False
+    try:
         since, until = (datetime.fromisoformat(stamp[k]) for k in ("since", "until"))
         return (
             stamp["generation"] == store.get(GENERATION, "0")
@@ -46,34 +58,41 @@ def nothing_to_do(settings: Settings, store: Store, now: datetime) -> bool:
         return False
 
 
-def keep_stamp(
+def stamp_of(
     settings: Settings,
     store: Store,
+    report: PassReport,
     *,
     interviews: tuple[Interview, ...],
-    planned: tuple[StepPlan, ...],
-    attempted: bool,
     memory: PlanMemory,
     now: datetime,
-) -> None:
-    """Stamp the ledger after a pass that left nothing to do (else take any stamp away)."""
+) -> dict[str, str] | None:
+    """Return the stamp of a pass that left nothing to do (None: it attempted something,
+    left something to do, or the mail cannot be stamped)."""
     mail = mail_stamp(settings)
-    until = None if mail is None else _until(settings, interviews, planned, memory, now)
+    if mail is None or report.created:
+        return None
+    until = _until(settings, interviews, report.planned, memory, now)
     # the pass's own snapshot (cached unless it wrote): every step with a phase is in it
-    in_doubt = _in_doubt(store.snapshot({i.id for i in interviews}).records)
-    if attempted or until is None or in_doubt:
-        if store.get(STAMP):
-            store.put(STAMP, "")
-        return
-    generation = int(store.get(GENERATION, "0")) + 1  # the one the stamp's own write makes
-    stamp = {
-        "generation": str(generation),
+    if until is None or _in_doubt(store.snapshot({i.id for i in interviews}).records):
+        return None
+    return {
+        "generation": store.get(GENERATION, "0"),
         "since": now.isoformat(),
         "until": until.isoformat(),
         "mail": mail,
         "made_from": made_from(settings),
     }
-    store.put(STAMP, json.dumps(stamp))
+
+
+def keep_stamp(store: Store, stamp: Mapping[str, str] | None) -> None:
+    """Keep a pass's stamp in the ledger for the next `run --once` (None: take any away)."""
+    if stamp is None:
+        if store.get(STAMP):
+            store.put(STAMP, "")
+        return
+    own_write = str(int(stamp["generation"]) + 1)  # the one this write itself makes
+    store.put(STAMP, json.dumps({**stamp, "generation": own_write}))
 
 
 def mail_stamp(settings: Settings) -> str | None:

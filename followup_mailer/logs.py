@@ -1,5 +1,8 @@
 """Log lines for people and for journald, with every secret blanked out.
 
+The daemon's log also leaves out APScheduler's once-a-second "skipped" while a
+long pass runs: the daemon says that once itself.
+
 Log lines never show a secret: the token stores remember every secret value
 they hand out, and SecretFilter blanks those values (and anything shaped like
 a Google token or a secret form field) out of every record, whoever wrote it.
@@ -93,3 +96,15 @@ class SecretFilter(logging.Filter):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+class _NotWhenBusy(logging.Filter):
+    """Drops APScheduler's "skipped: maximum number of running instances" (once a second)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in record.getMessage()
+
+
+def quiet_when_busy() -> None:
+    """Keep a long pass from filling the log: the daemon says so once itself."""
+    logging.getLogger("apscheduler.scheduler").addFilter(_NotWhenBusy())

@@ -406,3 +406,44 @@ def test_a_pass_longer_than_the_poll_interval_is_said_once(
     log = daemon.text()
     assert log.count("longer than the poll interval") == 1
     assert "maximum number of running instances" not in log
+
+
+SKIPPED = "nothing changed since the last pass, and its plans hold: skipped"
+NEXT_WEEK = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+
+
+def test_an_idle_daemon_skips_its_polls_until_mail_arrives(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_config(gmail={"poll_interval": "1s"})
+    ws.write_schedule(interview_toml("acme", end=NEXT_WEEK, people=[DANA]))
+    daemon = Daemon(ws, "-vv")
+    started.append(daemon)
+    wait_for(lambda: SKIPPED in daemon.text(), "a poll skipped (idle.py)")
+    now = datetime.now(UTC)
+    mailtools.deliver_reply(
+        ws.maildir, frm="dana@acme.com", to="alex@example.com", subject="Re: Monday", date=now
+    )
+    wait_for(lambda: "1 new message(s)" in daemon.text(), "a full pass that reads the reply")
+    assert daemon.stop() == 0
+
+
+def test_sighup_after_idle_polls_plans_the_schedule_it_rereads(
+    ws: Workspace, started: list[Daemon]
+) -> None:
+    ws.write_config(schedule={"watch": False}, gmail={"poll_interval": "1s"})
+    ws.write_schedule(interview_toml("acme", end=NEXT_WEEK, people=[DANA]))
+    daemon = Daemon(ws, "-vv")
+    started.append(daemon)
+    wait_for(lambda: SKIPPED in daemon.text(), "a poll skipped")
+    ws.write_schedule(
+        interview_toml("acme", end=NEXT_WEEK, people=[DANA])
+        + interview_toml("initech", end=ended_recently(), people=[LEE], company="Initech")
+    )
+    # not watching: a poll stamps the edited file, yet plans the schedule the daemon holds
+    log = daemon.text()
+    wait_for(lambda: daemon.text().count(SKIPPED) > log.count(SKIPPED) + 1, "polls skipped again")
+    assert ws.drafts() == []
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_for(lambda: len(ws.drafts()) == 1, "the draft of the interview added before SIGHUP")
+    assert daemon.stop() == 0

@@ -8,6 +8,8 @@ passes, checking the exactly-once invariants after every step.
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,12 +18,16 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from followup_mailer.cli.context import writer_for
+from followup_mailer.daemon.passes import Passes
 from followup_mailer.history import Index
-from followup_mailer.model import State
+from followup_mailer.mailbox.maildir_files import RACY
+from followup_mailer.mailbox.protocol import Mailbox
+from followup_mailer.model import Outcome, State
 from followup_mailer.plan import plan
-from followup_mailer.plan_memory import PlanMemory, made_from
-from followup_mailer.reconcile import current_plan, facts_of
-from followup_mailer.store import DB_NAME, Store
+from followup_mailer.plan_memory import made_from
+from followup_mailer.reconcile import PassReport, current_plan, facts_of
+from followup_mailer.store import DB_NAME, GENERATION, Store
 from followup_mailer.store.rows import iso
 from tests import mailtools
 from tests.conftest import examples
@@ -187,7 +193,8 @@ class Mailroom(RuleBasedStateMachine):
         # the nudges announced before the reply: by order of events, not clock (it may go back)
         self.nudged_before_reply: dict[str, datetime] = {}
         self.recalled: dict[str, bytes] = {}
-        self.memory = PlanMemory()  # the daemon's, kept between its passes
+        # the daemon's passes, with the plans and the idle stamp it keeps between them
+        self.daemon = Passes(Store.open(self.rig.state), show=lambda title, body: True)
 
     @staticmethod
     def _make_folder() -> str:
@@ -198,6 +205,7 @@ class Mailroom(RuleBasedStateMachine):
     def teardown(self) -> None:
         import shutil
 
+        self.daemon.store.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     @initialize()
@@ -212,15 +220,48 @@ class Mailroom(RuleBasedStateMachine):
     )
     def a_pass_later(self, minutes: int, daemon: bool) -> None:
         self.rig.later(minutes=minutes)
-        self.rig.run(memory=self.memory if daemon else None)
         if daemon:
+            self._a_daemon_poll()
             self._stored_as_planned_anew()
+        else:
+            self.rig.run()
+
+    @rule()
+    def the_daemon_polls_a_minute_later(self) -> None:
+        self.rig.later(minutes=1)
+        self._a_daemon_poll()
+
+    def _a_daemon_poll(self) -> None:
+        """The daemon skips a poll while its idle stamp holds: a pass made then must find
+        nothing to do, and write nothing."""
+        self._minutes_passed_for_the_folders()
+        self.rig.settings.schedule.path.write_text(self.rig.schedule, encoding="utf-8")
+        held = self.daemon.idle(self.rig.settings, self.rig.now)
+        generation = self.daemon.store.get(GENERATION)
+        report = self._daemon_pass(self.rig.mailbox())
+        if held:
+            did = (report.settled, report.created, report.approved, report.declined)
+            assert did == ({}, {}, (), ()) and report.new_messages == 0
+            assert self.daemon.store.get(GENERATION) == generation
+
+    def _daemon_pass(self, mailbox: Mailbox) -> PassReport:
+        rig = self.rig
+        return self.daemon.run(
+            rig.settings, rig.interviews(), mailbox, writer_for(rig.settings), rig.now
+        )
+
+    def _minutes_passed_for_the_folders(self) -> None:
+        """Date a folder changed just now a few seconds back, as the minutes between polls
+        would (a stamp within RACY seconds of a change is not taken)."""
+        for folder in self.rig.maildir.glob("*/*"):
+            if time.time() - folder.stat().st_mtime < RACY:
+                os.utime(folder, (time.time() - 5, time.time() - 5))
 
     @rule()
     def a_pass_that_crashes_after_the_call(self) -> None:
         self.rig.later(minutes=5)
         with contextlib.suppress(Crash):
-            self.rig.run(Crashing(self.rig.mailbox(), at="create_draft"), memory=self.memory)
+            self._daemon_pass(Crashing(self.rig.mailbox(), at="create_draft"))
 
     def _stored_as_planned_anew(self) -> None:
         """The ledger shows what a plan made without the daemon's memory shows."""
@@ -242,7 +283,7 @@ class Mailroom(RuleBasedStateMachine):
         fresh = plan(facts, now, settings)
         for interview in facts.interviews:
             inputs = made_from(interview, facts, index, settings)
-            kept = self.memory.recall(interview.id, inputs, now)
+            kept = self.daemon.memory.recall(interview.id, inputs, now)
             if kept is not None:
                 assert list(kept) == [s for s in fresh if s.interview == interview.id]
 
@@ -293,6 +334,11 @@ class Mailroom(RuleBasedStateMachine):
             self.rig.maildir, frm=DANA, to="alex@example.com", subject="Out of office",
             date=self.rig.now,
         )  # fmt: skip
+
+    @rule(outcome=st.sampled_from(Outcome))
+    def the_user_records_an_outcome(self, outcome: Outcome) -> None:
+        with Store.open(self.rig.state) as store:  # as `followup-mailer outcome` does
+            store.set_outcome("acme", outcome, self.rig.now)
 
     @rule(days=st.integers(-2, 40))
     def the_clock_jumps(self, days: int) -> None:

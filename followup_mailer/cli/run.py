@@ -57,15 +57,8 @@ def run(ctx: click.Context, once: bool) -> None:
             now=now,
             memory=memory,
         )
-        idle.keep_stamp(
-            settings,
-            store,
-            interviews=interviews,
-            planned=report.planned,
-            attempted=bool(report.created),
-            memory=memory,
-            now=now,
-        )
+        kept = idle.stamp_of(settings, store, report, interviews=interviews, memory=memory, now=now)
+        idle.keep_stamp(store, kept)
     _print_pass(report.created, report.approved, report.declined, report.new_messages)
 
 

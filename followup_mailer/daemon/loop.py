@@ -33,6 +33,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from followup_mailer.compose.parts import Writer
+from followup_mailer.daemon.passes import Passes
 from followup_mailer.daemon.signin import MailboxSlot
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
 from followup_mailer.daemon.watch import ClockJump, FileStamp
@@ -41,10 +42,10 @@ from followup_mailer.intake.config import load_settings
 from followup_mailer.intake.schedule import load_schedule
 from followup_mailer.intake.schedule_cache import CACHE_NAME
 from followup_mailer.lock import DAEMON_LOCK, AlreadyRunning, acquire, holding
+from followup_mailer.logs import quiet_when_busy
 from followup_mailer.mailbox.guarded import Pulse
 from followup_mailer.model import Interview, State
-from followup_mailer.plan_memory import PlanMemory
-from followup_mailer.reconcile import PassReport, run_pass
+from followup_mailer.reconcile import PassReport
 from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 
@@ -53,18 +54,6 @@ log = logging.getLogger(__name__)
 FILE_CHECK = timedelta(seconds=1)
 HEARTBEAT = timedelta(seconds=5)
 PING_EVERY = 1.0  # seconds between watchdog pings from a pass at work
-
-
-class _NotWhenBusy(logging.Filter):
-    """Drops APScheduler's "skipped: maximum number of running instances" (once a second)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "maximum number of running instances" not in record.getMessage()
-
-
-def quiet_when_busy() -> None:
-    """Keep a long pass from filling the log: the daemon says so once itself."""
-    logging.getLogger("apscheduler.scheduler").addFilter(_NotWhenBusy())
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +75,6 @@ class Daemon:
         self.stopping = threading.Event()
         self.pulse = Pulse(self.stopping, self._watchdog_ping(), every=PING_EVERY)
         self.long_pass_said, self.reload_requested = False, False
-        self.memory = PlanMemory()  # an idle pass plans nothing again (plan_memory.py)
         self.interviews: tuple[Interview, ...] = ()
         self.stamps: dict[str, FileStamp | None] = {"config": FileStamp.of(settings.path)}
         self.clock_jump = ClockJump()
@@ -110,7 +98,7 @@ class Daemon:
             log.error("%s", error)
             return AlreadyRunning.exit_code
         with lock, Store.open(self.settings.state_dir) as store:
-            self.store = store
+            self.passes = Passes(store)
             self._load_schedule(initial=True)
             self.slot = MailboxSlot(clock=self.clock, store=store, pulse=self.pulse)
             self.slot.open(self.settings)
@@ -165,18 +153,13 @@ class Daemon:
         if mailbox is None:
             self.notifier.status(self._status_line())
             return
-        started = time.monotonic()
+        now, started = self.clock(), time.monotonic()
+        if self.passes.idle(self.settings, now):
+            log.debug("nothing changed since the last pass, and its plans hold: skipped")
+            return
         try:
             with holding(self.settings.state_dir):
-                report = run_pass(
-                    settings=self.settings,
-                    interviews=self.interviews,
-                    store=self.store,
-                    mailbox=mailbox,
-                    writer=self.writer,
-                    now=self.clock(),
-                    memory=self.memory,
-                )
+                report = self.passes.run(self.settings, self.interviews, mailbox, self.writer, now)
         except AlreadyRunning as error:
             # a `run --once` (or `outcome`) holds the ledger: the next poll tries again
             log.info("%s; trying again at the next poll", error)
@@ -290,6 +273,7 @@ class Daemon:
             cache = self.settings.state_dir / CACHE_NAME
             zone = self.settings.account.timezone
             self.interviews = load_schedule(path, default_tz=zone, cache=cache)
+            self.passes.forget_stamp()
         except UserError as error:
             if initial:
                 raise
