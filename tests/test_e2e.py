@@ -133,7 +133,7 @@ def test_the_nudge_is_a_reply_in_the_thank_you_thread(ws: Workspace) -> None:
     assert nudge["Subject"] == "Re: " + original["Subject"]
 
 
-@pytest.mark.parametrize("point", ["after_intent", "after_mailbox_call"])
+@pytest.mark.parametrize("point", ["after_intent", "before_maildir_delivery", "after_mailbox_call"])
 def test_sigkill_between_intent_and_outcome_leaves_exactly_one_draft(
     ws: Workspace, point: str
 ) -> None:
@@ -144,6 +144,20 @@ def test_sigkill_between_intent_and_outcome_leaves_exactly_one_draft(
     ws.run("run", "--once")
     assert len(ws.drafts()) == 1
     assert ws.step(DANA_KEY)["state"] == "awaiting-approval"
+    assert list((ws.maildir / "Drafts" / "tmp").iterdir()) == []  # nothing left half-made
+
+
+def test_a_draft_taken_away_while_its_outcome_is_in_doubt_is_not_made_again(
+    ws: Workspace,
+) -> None:
+    killed = ws.run("run", "--once", check=False, FOLLOWUP_MAILER_FAULTPOINT="after_mailbox_call")
+    assert killed.returncode == -signal.SIGKILL
+    [draft] = ws.drafts()
+    draft.rename(ws.root / "being-edited")  # a mail client took it out of Drafts to edit it
+    ws.run("run", "--once")
+    ws.run("run", "--once")
+    assert ws.drafts() == []  # it was made once: the user has it
+    assert ws.step(DANA_KEY)["state"] != "in-doubt"
 
 
 def test_a_broken_schedule_gives_a_clear_error_and_loses_nothing(ws: Workspace) -> None:

@@ -98,6 +98,21 @@ def test_a_draft_recalled_for_editing_and_sent_later_is_sent_not_declined(rig: R
     assert rig.records()[NUDGE].reason == "replied"
 
 
+def test_a_draft_taken_for_editing_while_its_outcome_is_in_doubt_is_not_made_again(
+    rig: Rig,
+) -> None:
+    rig.crash(at="create_draft")  # the draft is made; the outcome never reaches the ledger
+    content = mailtools.recall_draft(rig.maildir, KEY)  # the client takes it to edit it
+    rig.later(minutes=1)
+    rig.run()  # settles the doubt: the draft was made, and is gone from Drafts
+    assert mailtools.find_by_key(rig.maildir, "Drafts", KEY) is None
+    mailtools.send_recalled(rig.maildir, content, sent_at=rig.now)
+    rig.later(minutes=1)
+    rig.run()
+    assert rig.records()[KEY].state is State.SENT
+    assert [key for _, key in all_keys(rig.maildir)].count(KEY) == 1
+
+
 def test_a_draft_recalled_then_saved_again_waits_again(rig: Rig) -> None:
     rig.run()
     content = mailtools.recall_draft(rig.maildir, KEY)  # neomutt: recalled for editing

@@ -23,6 +23,7 @@ earlier kinds:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -65,6 +66,24 @@ class Classified:
     returned: tuple[str, ...] = ()
     return_date: date | None = None  # for an auto-reply: the day they are back or away until
     organizer: str = ""  # for an invite: the organizer's lower-case address
+
+    @staticmethod
+    def as_text(verdict: Classified | None) -> str | None:
+        """Return a verdict as the maildir index stores it (JSON), or None."""
+        if verdict is None:
+            return None
+        back = verdict.return_date.isoformat() if verdict.return_date else None
+        kind, bounced, returned = verdict.kind.value, verdict.bounced, verdict.returned
+        return json.dumps([kind, bounced, returned, back, verdict.organizer])
+
+    @staticmethod
+    def of_text(text: object) -> Classified | None:
+        """Return a verdict stored by as_text."""
+        if text is None:
+            return None
+        kind, bounced, returned, back, organizer = json.loads(str(text))
+        back_on = date.fromisoformat(back) if back else None
+        return Classified(Kind(kind), tuple(bounced), tuple(returned), back_on, organizer)
 
 
 def needs_body(headers: Mapping[str, str]) -> bool:

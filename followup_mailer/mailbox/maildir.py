@@ -11,7 +11,9 @@ remembered by its unique name (maildir_index.py), Drafts are listed before
 Sent (a draft moving from one to the other between the two listings is an
 approval, never a decline), a trashed draft counts as deleted, and a sent
 copy carrying a step's key approves it whenever it turns up, even after the
-draft was taken for deleted.
+draft was taken for deleted. A message we deliver is noted first
+(maildir_delivery.py), so it is known made even when a client took it away
+before a crashed pass could record it.
 
 Send mode hands the message to a sendmail-compatible command. The message
 is first kept in the outbox (maildir_outbox.py, in the state folder), then
@@ -29,9 +31,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from mailbox import Maildir
 from pathlib import Path
 
+from followup_mailer.mailbox.maildir_delivery import deliver, discard, undelivered
 from followup_mailer.mailbox.maildir_entries import (
     entry_of_message,
     first_id,
@@ -99,8 +101,7 @@ class MaildirMailbox:
         existing = self.find(str(prepared.get(KEY_HEADER, "")), since="")
         if existing:
             return existing
-        unique = self._add(DRAFTS, prepared.as_bytes())
-        return placed_of(self._stored(DRAFTS, unique, prepared), sent=False)
+        return placed_of(self._deliver(DRAFTS, prepared, prepared.as_bytes()), sent=False)
 
     def send(self, message: EmailMessage, *, thread_id: str) -> Placed:
         """Hand the message to sendmail and file it in Sent; never twice for one key."""
@@ -115,9 +116,9 @@ class MaildirMailbox:
         data = prepared.as_bytes()
         kept = self._outbox.keep(data)
         hand_over(self._sendmail, data, kept, timeout=self._timeout)
-        unique = self._add(SENT, data)
+        entry = self._deliver(SENT, prepared, data)
         kept.unlink(missing_ok=True)  # filed in Sent: the doubt is over
-        return placed_of(self._stored(SENT, unique, prepared), sent=True)
+        return placed_of(entry, sent=True)
 
     def note_to_self(self, message: EmailMessage) -> Placed:
         """Deliver a note to the user's own INBOX (a reminder of the drafts waiting)."""
@@ -125,9 +126,7 @@ class MaildirMailbox:
         existing = self.find(str(prepared.get(KEY_HEADER, "")), since="")
         if existing:
             return existing
-        unique = self._add(INBOX, prepared.as_bytes())
-        entry = self._stored(INBOX, unique, prepared)
-        return placed_of(entry, sent=True)
+        return placed_of(self._deliver(INBOX, prepared, prepared.as_bytes()), sent=True)
 
     def find(self, key: str, *, since: str) -> Placed | None:
         """Find the message carrying key: in Sent (or INBOX), else Drafts (since is unused).
@@ -144,6 +143,9 @@ class MaildirMailbox:
             found = [e for e in carrying if e.folder == folder]
             if found:
                 return placed_of(found[0], sent=sent)
+        made = self._made_and_taken_away(key)
+        if made is not None:
+            return placed_of(made, sent=made.folder != DRAFTS)
         kept = self._outbox.holding(key)
         if kept is not None:
             raise OutcomeUnknown(
@@ -214,17 +216,31 @@ class MaildirMailbox:
         referred = {ref for entry in arrived for ref in entry.references}
         return self._index.our_message_ids(SENT, referred)
 
-    def _add(self, folder: str, data: bytes) -> str:
-        """Store a message in a folder's new/ atomically (tmp/, then a rename); return its name."""
+    def _deliver(self, folder: str, message: EmailMessage, data: bytes) -> Entry:
+        """Deliver a message into a folder (noted first: maildir_delivery.py) and index it,
+        so the next look does not read it back."""
+        entries: list[Entry] = []
+
+        def note(unique: str) -> None:
+            entries.append(entry_of_message(folder, unique, message, self._clock()))
+            if entries[0].key:
+                self._index.note_made(entries[0])
+
         try:
-            return str(Maildir(self._folder(folder), create=False).add(data))
+            unique = deliver(self._folder(folder), data, noting=note)
         except OSError as error:
             raise MailboxError(f"cannot write into {self._root / folder}: {error}") from error
+        return self._folders.remember(folder, entries)[unique]
 
-    def _stored(self, folder: str, unique: str, message: EmailMessage) -> Entry:
-        """Index a message we just stored, so the next look does not read it back."""
-        entry = entry_of_message(folder, unique, message, self._clock())
-        return self._folders.remember(folder, [entry])[unique]
+    def _made_and_taken_away(self, key: str) -> Entry | None:
+        """Return the message delivered with this key that is gone from its folder now (a
+        mail client took it); None when none was, forgetting one that never left tmp/."""
+        made = self._index.made(key)
+        if made is not None and undelivered(self._folder(made.folder), made.name):
+            self._index.unmade(key)  # first: a stray file in tmp/ says nothing
+            discard(self._folder(made.folder), made.name)
+            return None
+        return made
 
     def _prepared(self, message: EmailMessage, thread_id: str) -> EmailMessage:
         """Return the message with what every stored copy needs: Message-ID, Date, thread."""

@@ -10,7 +10,9 @@ nothing and writes nothing.
 Every entry gets an increasing number when first read; the backend's poll
 cursor is the highest number whose findings the ledger has recorded, like
 Gmail's history id. The index is a cache in the state folder: deleting it
-costs one slow pass, never a message.
+costs one slow pass, never a message. Beside the cache it keeps one note per
+message the backend delivered (`made`, kept when a new version rebuilds the cache), so
+that a message is known made after a mail client took it away (maildir_delivery.py).
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from followup_mailer.files import make_private
 from followup_mailer.mailbox.classify import Classified
 from followup_mailer.mailbox.protocol import MailboxError
-from followup_mailer.model import Kind
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_key ON files (key) WHERE key != '';
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS made (key TEXT PRIMARY KEY, entry TEXT NOT NULL);
 """
 _COLUMNS = "number, folder, name, key, message_id, refs, subject, sender, recipients, date, verdict"
 _CHUNK = 500  # values bound in one query (SQLite allows at least 999)
@@ -182,7 +184,7 @@ class Index:
 
     def classify(self, entries: Iterable[Entry]) -> None:
         """Store the verdicts of entries classified after they were first read."""
-        rows = [(_verdict_text(e.verdict), e.folder, e.name) for e in entries]
+        rows = [(Classified.as_text(e.verdict), e.folder, e.name) for e in entries]
         if rows:
             with self._transaction():
                 self._db.executemany(
@@ -195,6 +197,22 @@ class Index:
         if rows:
             with self._transaction():
                 self._db.executemany("DELETE FROM files WHERE folder = ? AND name = ?", rows)
+
+    def note_made(self, entry: Entry) -> None:
+        """Note that a message carrying a key is about to be delivered (maildir_delivery.py)."""
+        with self._transaction():
+            row = (entry.key, json.dumps(_values(entry)))
+            self._db.execute("INSERT OR REPLACE INTO made VALUES (?, ?)", row)
+
+    def made(self, key: str) -> Entry | None:
+        """Return the entry noted of the message delivered with this key, if any."""
+        row = self._db.execute("SELECT entry FROM made WHERE key = ?", (key,)).fetchone()
+        return _entry((0, *json.loads(row[0]))) if row else None
+
+    def unmade(self, key: str) -> None:
+        """Drop the note of a message that was never delivered."""
+        with self._transaction():
+            self._db.execute("DELETE FROM made WHERE key = ?", (key,))
 
     def reported(self) -> int:
         """Return the number of the last entry whose findings were recorded."""
@@ -228,7 +246,7 @@ def _values(entry: Entry) -> tuple[object, ...]:
     return (
         entry.folder, entry.name, entry.key, entry.message_id, json.dumps(entry.references),
         entry.subject, entry.sender, json.dumps(entry.recipients), entry.date.isoformat(),
-        _verdict_text(entry.verdict),
+        Classified.as_text(entry.verdict),
     )  # fmt: skip
 
 
@@ -238,30 +256,8 @@ def _entry(row: tuple[object, ...]) -> Entry:
         folder=str(folder), name=str(name), key=str(key), message_id=str(message_id),
         references=tuple(json.loads(str(refs))), subject=str(subject), sender=str(sender),
         recipients=tuple(json.loads(str(recipients))), date=datetime.fromisoformat(str(when)),
-        verdict=_verdict_of(verdict), number=int(str(number)),
+        verdict=Classified.of_text(verdict), number=int(str(number)),
     )  # fmt: skip
-
-
-def _verdict_text(verdict: Classified | None) -> str | None:
-    if verdict is None:
-        return None
-    back = verdict.return_date.isoformat() if verdict.return_date else None
-    return json.dumps(
-        [verdict.kind.value, verdict.bounced, verdict.returned, back, verdict.organizer]
-    )
-
-
-def _verdict_of(text: object) -> Classified | None:
-    if text is None:
-        return None
-    kind, bounced, returned, back, organizer = json.loads(str(text))
-    return Classified(
-        Kind(kind),
-        tuple(bounced),
-        tuple(returned),
-        date.fromisoformat(back) if back else None,
-        organizer,
-    )
 
 
 def open_index(path: Path | None) -> Index:
