@@ -39,7 +39,9 @@ def deliver(folder: Path, data: bytes, *, noting: Callable[[str], None]) -> str:
     name once the message is whole in tmp/, before it is delivered."""
     unique = unique_name()
     staged, delivered = folder / "tmp" / unique, folder / "new" / unique
-    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # the umask decides, as for any mail delivered here: the user's IMAP server may read
+    # the folders as another user (Dovecot's mail user)
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     noted = False
     try:
         with os.fdopen(descriptor, "wb") as out:
