@@ -154,10 +154,10 @@ class Daemon:
             self.notifier.status(self._status_line())
             return
         now, started = self.clock(), time.monotonic()
-        if self.passes.idle(self.settings, now):
-            log.debug("nothing changed since the last pass, and its plans hold: skipped")
-            return
-        try:
+        try:  # a ledger that cannot be read fails the check as it fails a pass
+            if self.passes.idle(self.settings, now):
+                log.debug("nothing changed since the last pass, and its plans hold: skipped")
+                return
             with holding(self.settings.state_dir):
                 report = self.passes.run(self.settings, self.interviews, mailbox, self.writer, now)
         except AlreadyRunning as error:
