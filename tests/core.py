@@ -200,3 +200,13 @@ def all_keys(root: Path) -> Iterator[tuple[str, str]]:
         for path in mailtools.files(root, folder):
             if key := _key(path):
                 yield folder, key
+
+
+def file_stamps(root: Path, *, but: str = "") -> dict[Path, tuple[int, int]]:
+    """Every file's size and modification time under root (but any file named `but`)."""
+    found = {}
+    for path in root.rglob("*"):
+        if path.is_file() and path.name != but:
+            info = path.stat()
+            found[path] = (info.st_size, info.st_mtime_ns)
+    return found

@@ -15,6 +15,7 @@ import pytest
 
 from followup_mailer.daemon.watch import ClockJump
 from tests import mailtools
+from tests.core import file_stamps
 from tests.e2e import COMMAND, Workspace, ended_recently, interview_toml
 from tests.fakegmail import FakeGmail
 
@@ -412,15 +413,6 @@ SKIPPED = "nothing changed since the last pass, and its plans hold: skipped"
 NEXT_WEEK = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
 
 
-def files_as_they_are(ws: Workspace) -> dict[Path, tuple[int, int]]:
-    """Every file's size and modification time, but the daemon's log."""
-    found = {}
-    for path in ws.root.rglob("*"):
-        if path.is_file() and path.name != "daemon.log":
-            found[path] = (path.stat().st_size, path.stat().st_mtime_ns)
-    return found
-
-
 def test_an_idle_daemon_skips_its_polls_until_mail_arrives(
     ws: Workspace, started: list[Daemon]
 ) -> None:
@@ -429,9 +421,10 @@ def test_an_idle_daemon_skips_its_polls_until_mail_arrives(
     daemon = Daemon(ws, "-vv")
     started.append(daemon)
     wait_for(lambda: SKIPPED in daemon.text(), "a poll skipped (idle.py)")
-    before, skips = files_as_they_are(ws), daemon.text().count(SKIPPED)
+    before, skips = file_stamps(ws.root, but="daemon.log"), daemon.text().count(SKIPPED)
     wait_for(lambda: daemon.text().count(SKIPPED) >= skips + 2, "two more polls skipped")
-    assert files_as_they_are(ws) == before  # a skipped poll writes nothing, not even a lock
+    # a skipped poll writes nothing, not even a lock
+    assert file_stamps(ws.root, but="daemon.log") == before
     now = datetime.now(UTC)
     mailtools.deliver_reply(
         ws.maildir, frm="dana@acme.com", to="alex@example.com", subject="Re: Monday", date=now

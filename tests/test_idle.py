@@ -26,7 +26,7 @@ from followup_mailer.settings import Settings
 from followup_mailer.store import Store
 from tests import mailtools
 from tests.conftest import config_text
-from tests.core import interview_text
+from tests.core import file_stamps, interview_text
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 IDLE = "nothing to do right now; `followup-mailer plan` shows what comes next\n"
@@ -74,20 +74,11 @@ def skips(home: Path, now: datetime | None = None) -> bool:
         return idle.nothing_to_do(settings(home), store, now or datetime.now(UTC))
 
 
-def written(home: Path) -> dict[str, tuple[int, int]]:
-    found = {}
-    for path in home.rglob("*"):
-        if path.is_file():
-            info = path.stat()
-            found[str(path)] = (info.st_size, info.st_mtime_ns)
-    return found
-
-
 def test_an_unchanged_run_once_skips_the_pass_and_writes_nothing(home: Path) -> None:
     assert skips(home)
-    before = written(home)
+    before = file_stamps(home)
     assert once(home) == IDLE
-    assert written(home) == before  # not even the pass lock
+    assert file_stamps(home) == before  # not even the pass lock
 
 
 def test_new_mail_makes_a_full_pass(home: Path) -> None:

@@ -222,9 +222,10 @@ class MaildirMailbox:
         entries: list[Entry] = []
 
         def note(unique: str) -> None:
-            entries.append(entry_of_message(folder, unique, message, self._clock()))
-            if entries[0].key:
-                self._index.note_made(entries[0])
+            entry = entry_of_message(folder, unique, message, self._clock())
+            if entry.key:
+                self._index.note_made(entry)
+            entries.append(entry)
 
         try:
             unique = deliver(self._folder(folder), data, noting=note)
@@ -236,9 +237,12 @@ class MaildirMailbox:
         """Return the message delivered with this key that is gone from its folder now (a
         mail client took it); None when none was, forgetting one that never left tmp/."""
         made = self._index.made(key)
-        if made is not None and undelivered(self._folder(made.folder), made.name):
+        if made is None:
+            return None
+        folder = self._folder(made.folder)
+        if undelivered(folder, made.name):
             self._index.unmade(key)  # first: a stray file in tmp/ says nothing
-            discard(self._folder(made.folder), made.name)
+            discard(folder, made.name)
             return None
         return made
 
