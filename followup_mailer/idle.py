@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the check that a pass may be skipped loads neither
 
 STAMP = "idle_stamp"
 HORIZON = timedelta(hours=1)  # a full pass at least this often, whatever the stamp says
+BLOCK = 64 * 1024  # bytes of the schedule digested at a time
 
 
 def nothing_to_do(settings: Settings, store: Store, now: datetime) -> bool:
@@ -107,12 +108,15 @@ def mail_stamp(settings: Settings) -> str | None:
 
 def made_from(settings: Settings) -> str:
     """Digest the program's version, the settings and the schedule file as they are now."""
-    try:
-        schedule = settings.schedule.path.read_bytes()
+    head = f"{__version__}\0{settings!r}\0".encode()  # a new version plans anew
+    made = hashlib.sha256(head)
+    try:  # read in blocks: a daemon digests it every poll, and must not hold it all at once
+        with settings.schedule.path.open("rb") as schedule:
+            for block in iter(lambda: schedule.read(BLOCK), b""):
+                made.update(block)
     except OSError:
-        schedule = b""  # the pass said why; no stamp can match a missing file's
-    made = f"{__version__}\0{settings!r}\0".encode() + schedule  # a new version plans anew
-    return hashlib.sha256(made).hexdigest()
+        return hashlib.sha256(head).hexdigest()  # the pass said why; a missing file's stamp
+    return made.hexdigest()
 
 
 def _until(
