@@ -79,6 +79,9 @@ class Crashing:
     def acknowledge(self, cursor: str) -> None:
         self.inner.acknowledge(cursor)
 
+    def release(self) -> None:
+        self.inner.release()
+
 
 def schedule_text(*interviews: str) -> str:
     return "\n".join(interviews)

@@ -145,3 +145,20 @@ def test_a_listing_that_fails_halfway_leaves_what_it_found_to_be_read(tmp_path: 
     (folder / "cur").mkdir()
     assert folders.present("INBOX") == {UNIQUES[0]}
     assert index.names("INBOX") == {UNIQUES[0]}
+
+
+def test_a_listing_forgotten_is_made_again_without_reading_a_file_twice(tmp_path: Path) -> None:
+    """What a resting daemon does (daemon/passes.py): the listings go, the index stays."""
+    folder = make_folder(tmp_path)
+    for unique in UNIQUES[:2]:
+        (folder / "new" / unique).write_bytes(MESSAGE)
+    index = open_index(None)
+    folders = Folders(index, lambda name: tmp_path / name, Pace())
+    assert folders.present("INBOX") == set(UNIQUES[:2])
+    folders.forget()
+    # read again, the first file would be indexed with its new subject
+    (folder / "new" / UNIQUES[0]).write_bytes(MESSAGE.replace(b"hi", b"read twice"))
+    (folder / "new" / UNIQUES[1]).unlink()
+    (folder / "new" / UNIQUES[2]).write_bytes(MESSAGE)
+    assert folders.present("INBOX") == {UNIQUES[0], UNIQUES[2]}
+    assert {e.name: e.subject for e in index.entries("INBOX")} == dict.fromkeys(UNIQUES[::2], "hi")

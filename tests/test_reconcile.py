@@ -208,8 +208,10 @@ class Mailroom(RuleBasedStateMachine):
         # the nudges announced before the reply: by order of events, not clock (it may go back)
         self.nudged_before_reply: dict[str, datetime] = {}
         self.recalled: dict[str, bytes] = {}
-        # the daemon's passes, with the plans and the idle stamp it keeps between them
+        # the daemon's passes, with the plans and the idle stamp it keeps between them, and
+        # its mailbox, with the folders' listings it keeps between them
         self.daemon = Passes(Store.open(self.rig.state), show=lambda title, body: True)
+        self.mailbox = self.rig.mailbox()
 
     @staticmethod
     def _make_folder() -> str:
@@ -247,13 +249,17 @@ class Mailroom(RuleBasedStateMachine):
         self._a_daemon_poll()
 
     def _a_daemon_poll(self) -> None:
-        """The daemon skips a poll while its idle stamp holds: a pass made then must find
-        nothing to do, and write nothing."""
+        """The daemon skips a poll while its idle stamp holds, and lets go of what it kept
+        (Daemon.tick): a pass made then, from nothing kept, must find nothing to do, and
+        write nothing."""
         self._minutes_passed_for_the_folders()
         self.rig.settings.schedule.path.write_text(self.rig.schedule, encoding="utf-8")
         held = self.daemon.idle(self.rig.settings, self.rig.now)
+        if held:
+            self.daemon.rest(self.mailbox)
+            assert len(self.daemon.memory) == 0
         generation = self.daemon.store.get(GENERATION)
-        report = self._daemon_pass(self.rig.mailbox())
+        report = self._daemon_pass(self.mailbox)
         if held:
             did = (report.settled, report.created, report.approved, report.declined)
             assert did == ({}, {}, (), ()) and report.new_messages == 0

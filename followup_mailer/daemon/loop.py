@@ -33,6 +33,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from followup_mailer.compose.parts import Writer
+from followup_mailer.daemon import heap
 from followup_mailer.daemon.passes import Passes
 from followup_mailer.daemon.signin import MailboxSlot
 from followup_mailer.daemon.systemd import Notifier, watchdog_interval
@@ -87,6 +88,7 @@ class Daemon:
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; return the exit code."""
+        heap.one_arena()  # before the scheduler's threads start (heap.py)
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         # `kill -USR1 <pid>` writes every thread's stack to the log: a hang can be diagnosed
@@ -157,6 +159,7 @@ class Daemon:
         try:  # a ledger that cannot be read fails the check as it fails a pass
             if self.passes.idle(self.settings, now):
                 log.debug("nothing changed since the last pass, and its plans hold: skipped")
+                self.passes.rest(mailbox)
                 return
             with holding(self.settings.state_dir):
                 report = self.passes.run(self.settings, self.interviews, mailbox, self.writer, now)

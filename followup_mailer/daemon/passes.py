@@ -4,6 +4,13 @@ A daemon polls every minute, for weeks. While the idle stamp of its last pass
 holds (idle.py: the same check as `run --once`, kept in memory rather than in the
 ledger), a poll has nothing to do and costs a few file stats. Otherwise the pass
 recalls the plans that still hold (plan_memory.py) and plans the rest.
+
+While the stamp holds, what the last pass built is of no use: the first skipped
+poll lets go of it (the plans, the ledger's reads, the folders' listings) and
+hands the memory back, so an idle daemon holds little more than its schedule.
+The pass after that rebuilds what it needs, as the first pass of a new process
+does. Gmail's passes leave no stamp, so a Gmail daemon keeps its plans between
+its polls, each of which is a pass.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from datetime import datetime
 
 from followup_mailer import desktop, idle
 from followup_mailer.compose.parts import Writer
+from followup_mailer.daemon import heap
 from followup_mailer.mailbox.protocol import Mailbox
 from followup_mailer.model import Interview
 from followup_mailer.plan_memory import PlanMemory
@@ -28,6 +36,7 @@ class Passes:
         self.store, self.show = store, show
         self.memory = PlanMemory()
         self.stamp: dict[str, str] | None = None
+        self.resting = False  # the last pass's work has been let go of
 
     def forget_stamp(self) -> None:
         """Make the next poll a pass (the stamp describes the files, not what was loaded)."""
@@ -38,6 +47,16 @@ class Passes:
         like `run --once`, need not take the lock to know it)."""
         return idle.holds(self.stamp, settings, self.store, now)
 
+    def rest(self, mailbox: Mailbox) -> None:
+        """Let go of what the last pass built, once (a poll that found nothing to do)."""
+        if self.resting:
+            return
+        self.resting = True
+        self.memory.forget()
+        self.store.release()
+        mailbox.release()
+        heap.give_back()
+
     def run(
         self,
         settings: Settings,
@@ -47,7 +66,7 @@ class Passes:
         now: datetime,
     ) -> PassReport:
         """Run a pass (the caller holds the pass lock), and stamp it if it left nothing to do."""
-        self.stamp = None  # a pass that fails leaves none
+        self.stamp, self.resting = None, False  # a pass that fails leaves no stamp
         report = run_pass(
             settings=settings,
             interviews=interviews,

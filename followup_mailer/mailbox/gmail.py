@@ -151,6 +151,9 @@ class GmailMailbox(GmailCalls):
         if cursor:
             self._position.save(cursor)
 
+    def release(self) -> None:
+        """Nothing to let go of: what a poll needs is asked of Gmail each time."""
+
     def _draft_with(self, key: str) -> Placed | None:
         """Return the draft carrying key (every draft is read: search may lag behind)."""
         for draft_id in self.drafts_list():

@@ -101,6 +101,9 @@ class GuardedMailbox:
         # call), so the work done before the stop is not done again after it
         self._inner.acknowledge(cursor)
 
+    def release(self) -> None:
+        self._inner.release()  # no mailbox call: memory only
+
 
 def guard(mailbox: Mailbox, pulse: Pulse) -> Mailbox:
     """Return the mailbox behind a guard that beats `pulse` before every call."""

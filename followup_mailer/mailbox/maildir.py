@@ -209,6 +209,11 @@ class MaildirMailbox:
         if cursor.isdigit():
             self._index.mark_reported(int(cursor))
 
+    def release(self) -> None:
+        """Let go of the folders' listings (the index keeps what was read: nothing is read
+        again, the next poll lists the folders afresh)."""
+        self._folders.forget()
+
     # --- folders ---------------------------------------------------------------------------
 
     def _ours(self, arrived: list[Entry]) -> set[str]:

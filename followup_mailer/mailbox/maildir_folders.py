@@ -42,6 +42,11 @@ class Folders:
         _, present, marked = cached
         return present if trashed else present - marked
 
+    def forget(self) -> None:
+        """Forget every listing, as if just opened: the next look lists each folder whole
+        and asks the index which files it read (none of those is read again)."""
+        self._files, self._known, self._listings = {}, {}, {}
+
     def remember(self, folder: str, entries: Iterable[Entry]) -> dict[str, Entry]:
         """Index entries of a folder (new files read, or a message we just stored)."""
         added = self._index.add(entries)

@@ -114,3 +114,8 @@ class Mailbox(Protocol):
     def acknowledge(self, cursor: str) -> None:
         """Move past a poll whose findings are now recorded (so a crash never loses them)."""
         ...
+
+    def release(self) -> None:
+        """Let go of what is kept in memory only to make the next poll cheaper (a daemon
+        with nothing to do): the next poll finds the same, as a new process would."""
+        ...

@@ -53,6 +53,10 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def release(self) -> None:
+        """Let go of what the reads built (read again when next asked)."""
+        self._reads.forget()
+
     def __enter__(self) -> Store:
         return self
 
@@ -139,18 +143,9 @@ class Store:
                 " message_id = COALESCE(NULLIF(?, ''), message_id),"
                 " draft_id = COALESCE(NULLIF(?, ''), draft_id),"
                 " reason = CASE WHEN ? = '' THEN reason ELSE ? END WHERE key = ?",
-                (
-                    phase,
-                    state,
-                    iso(placed.sent_at),
-                    placed.thread_id,
-                    placed.message_id,
-                    placed.draft_id,
-                    reason,
-                    reason,
-                    key,
-                ),
-            )
+                (phase, state, iso(placed.sent_at), placed.thread_id, placed.message_id,
+                 placed.draft_id, reason, reason, key),
+            )  # fmt: skip
 
     def record_phase(self, key: str, phase: Phase | None, reason: str) -> None:
         """Record a mailbox outcome with no message to show (in doubt, declined, failed, absent)."""

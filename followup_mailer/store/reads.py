@@ -42,6 +42,11 @@ class Reads:
             self._built[key] = build()
         return cast(T, self._built[key])
 
+    def forget(self) -> None:
+        """Let go of everything built (SQLite's own page cache stays: freeing it and filling
+        it again, pass after pass, fragments the C heap more than it saves)."""
+        self._version, self._built = None, {}
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """Run a query for plain tuples (no row objects: these run over every row)."""
         with storage_faults(self._path):
