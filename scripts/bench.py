@@ -206,20 +206,29 @@ with session.store() as store:
     for n in range(polls):  # as Daemon.tick polls
         now = datetime.now(UTC)
         if daemon.idle(settings, now):
+            daemon.rest(mailbox)
             skipped += 1
         else:
             daemon.run(settings, interviews, mailbox, writer, now)
-        if n < 2:  # the first passes read the ledger into memory, and store the plan
+        if n < 2:  # the first pass reads the ledger and the mail, and the next rests
             started = time.perf_counter()
             continue
         if n + 1 in (10, polls):
             marks.append(rss_mib())
     each = (time.perf_counter() - started) / (polls - 2)
+    fresh = []
+    for _ in range(10):  # passes after a change: each from nothing kept, then a rest
+        started = time.perf_counter()
+        daemon.run(settings, interviews, mailbox, writer, datetime.now(UTC))
+        fresh.append(time.perf_counter() - started)
+        daemon.rest(mailbox)
+    rested = rss_mib()
     started = time.perf_counter()
-    for _ in range(20):  # passes with the plans kept: Gmail's polls, or one after a change
+    for _ in range(20):  # passes back to back, with the plans kept (Gmail's polls)
         daemon.run(settings, interviews, mailbox, writer, datetime.now(UTC))
     planned = (time.perf_counter() - started) / 20
-print(marks[0], marks[-1], f"{each:.4f}", skipped, f"{planned:.3f}")
+print(marks[0], marks[-1], f"{each:.4f}", skipped, f"{sum(fresh) / 10:.3f}", rested,
+      f"{planned:.3f}", rss_mib())
 """
 
 
@@ -234,12 +243,42 @@ def daemon_memory(program: Program, size: int, polls: int) -> None:
             capture_output=True, text=True, check=True,
             env=program.env,
         )  # fmt: skip
-        early, late, each, skipped, planned = out.stdout.split()
+        early, late, each, skipped, fresh, rested, planned, kept = out.stdout.split()
+        process = daemon_process(program, ws)
     print(f"\nThe daemon's polls, {polls:,} back to back at {size:,} interviews"
-          " (after a run --once read the mail):"
+          " (after a run --once read the mail), in process:"
           f" RSS {early} MiB after 10, {late} MiB after {polls:,};"
-          f" {float(each) * 1000:.1f} ms a poll ({skipped} of {polls:,} skipped: nothing changed);"
-          f" {float(planned) * 1000:.0f} ms a pass with the plans kept")  # fmt: skip
+          f" {float(each) * 1000:.1f} ms a poll ({skipped} of {polls:,} skipped: nothing changed)."
+          f"\nA pass after a change (from nothing kept): {float(fresh):.2f} s, and RSS {rested} MiB"
+          f" after 10 of them, each followed by a rest."
+          f"\nA pass with the plans kept (Gmail's polls, back to back): {float(planned) * 1000:.0f}"
+          f" ms; RSS {kept} MiB while they are kept."
+          f"\nThe daemon process (`run`, a poll a second): {process}")  # fmt: skip
+
+
+def daemon_process(program: Program, ws: Workspace, seconds: int = 40) -> str:
+    """Run the real daemon on the workspace, polling every second; describe its memory."""
+    config = ws.config.read_text(encoding="utf-8")
+    ws.config.write_text(config + '\n[gmail]\npoll_interval = "1s"\n', encoding="utf-8")
+    daemon = subprocess.Popen(
+        [program.python, "-m", "followup_mailer", "--config", str(ws.config), "run"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=program.env,
+    )  # fmt: skip
+    try:
+        samples = []
+        for _ in range(seconds):
+            time.sleep(1)
+            status = Path(f"/proc/{daemon.pid}/status").read_text().splitlines()
+            memory = {line.split(":")[0]: int(line.split()[1]) // 1024 for line in status
+                      if line.startswith(("VmRSS", "VmHWM"))}  # fmt: skip
+            samples.append((memory["VmRSS"], memory["VmHWM"]))
+    finally:
+        daemon.terminate()
+        daemon.wait()
+        ws.config.write_text(config, encoding="utf-8")
+    half = samples[len(samples) // 2][0]
+    return (f"RSS {half} MiB after {len(samples) // 2} s, {samples[-1][0]} MiB after"
+            f" {len(samples)} s; {samples[-1][1]} MiB at the peak of its first pass")  # fmt: skip
 
 
 def due_latency(program: Program) -> None:

@@ -1,5 +1,6 @@
 """A cProfile of a daemon's idle pass with its plans kept, in process, at the largest size of
-scripts/bench: the cost of a poll the idle stamp cannot skip (on Gmail, or after a change)."""
+scripts/bench: the cost of a Gmail poll (which the idle stamp cannot skip), or of a maildir pass
+that follows one without a rest between."""
 
 from __future__ import annotations
 
