@@ -54,6 +54,18 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20) -> N
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def unchanged(read: Callable[[], str]) -> Callable[[], bool]:
+    """Return a condition that holds once `read` gives the same text twice in a row."""
+    last: list[str | None] = [None]
+
+    def check() -> bool:
+        now = read()
+        same, last[0] = now == last[0], now
+        return same
+
+    return check
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     workspace = Workspace(tmp_path)
@@ -384,6 +396,9 @@ def test_sigusr1_writes_every_threads_stack_to_the_log(
     wait_for(lambda: "running" in daemon.text(), "the daemon to start")
     daemon.process.send_signal(signal.SIGUSR1)
     wait_for(lambda: "Thread 0x" in daemon.text(), "the stack dump")
+    # written from the signal handler, thread after thread: a stop while it is still being
+    # written races the threads' exit (once, under load, the daemon ended in a segfault)
+    wait_for(unchanged(daemon.text), "the whole stack dump")
     assert "most recent call first" in daemon.text()
     assert daemon.stop() == 0
 
