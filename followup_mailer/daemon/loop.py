@@ -20,6 +20,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
+import pickle
 import signal
 import threading
 import time
@@ -101,8 +102,8 @@ class Daemon:
             return AlreadyRunning.exit_code
         with lock, Store.open(self.settings.state_dir) as store:
             self.passes = Passes(store)
-            self._load_schedule(initial=True)
             self.slot = MailboxSlot(clock=self.clock, store=store, pulse=self.pulse)
+            self._load_schedule(initial=True)
             self.slot.open(self.settings)
             self._install_jobs()
             log.info("running; polling every %s", self.settings.gmail.poll_interval)
@@ -275,13 +276,18 @@ class Daemon:
         try:
             cache = self.settings.state_dir / CACHE_NAME
             zone = self.settings.account.timezone
-            self.interviews = load_schedule(path, default_tz=zone, cache=cache)
-            self.passes.forget_stamp()
+            # pickled at once: a parse leaves its objects scattered among its garbage, where
+            # they would keep that memory from the system for as long as the daemon runs
+            loaded = pickle.dumps(load_schedule(path, default_tz=zone, cache=cache))
         except UserError as error:
             if initial:
                 raise
             details = "; ".join(str(p) for p in error.problems)
             log.error("%s; keeping the last good schedule. %s", error, details)
             return False
+        self.interviews = ()  # the last good one goes once the new one is good
+        self.passes.forget_stamp()
+        self.passes.let_go(self.slot.mailbox)  # and what was built with it: all of it freed,
+        self.interviews = pickle.loads(loaded)  # the new one is rebuilt in one piece
         log.info("schedule %s: %d interview(s)", path, len(self.interviews))
         return True

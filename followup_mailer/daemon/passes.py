@@ -49,12 +49,17 @@ class Passes:
 
     def rest(self, mailbox: Mailbox) -> None:
         """Let go of what the last pass built, once (a poll that found nothing to do)."""
-        if self.resting:
-            return
+        if not self.resting:
+            self.let_go(mailbox)
+
+    def let_go(self, mailbox: Mailbox | None) -> None:
+        """Let go of the plans, the ledger's reads and the mailbox's listings, and hand the
+        memory back (heap.py): the next pass rebuilds what it needs."""
         self.resting = True
         self.memory.forget()
         self.store.release()
-        mailbox.release()
+        if mailbox is not None:
+            mailbox.release()
         heap.give_back()
 
     def run(
