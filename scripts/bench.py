@@ -256,29 +256,37 @@ def daemon_memory(program: Program, size: int, polls: int) -> None:
           f"\nThe daemon process (`run`, a poll a second): {process}")  # fmt: skip
 
 
-def daemon_process(program: Program, ws: Workspace, seconds: int = 40) -> str:
-    """Run the real daemon on the workspace, polling every second; describe its memory."""
-    config = ws.config.read_text(encoding="utf-8")
+def daemon_process(program: Program, ws: Workspace, edits: int = 3) -> str:
+    """Run the real daemon on the workspace, polling every second, and edit its schedule a
+    few times (each edit parsed, then a full pass); describe its memory."""
+    config, schedule = ws.config.read_text(encoding="utf-8"), ws.schedule.read_text("utf-8")
     ws.config.write_text(config + '\n[gmail]\npoll_interval = "1s"\n', encoding="utf-8")
     daemon = subprocess.Popen(
         [program.python, "-m", "followup_mailer", "--config", str(ws.config), "run"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=program.env,
     )  # fmt: skip
     try:
-        samples = []
-        for _ in range(seconds):
-            time.sleep(1)
-            status = Path(f"/proc/{daemon.pid}/status").read_text().splitlines()
-            memory = {line.split(":")[0]: int(line.split()[1]) // 1024 for line in status
-                      if line.startswith(("VmRSS", "VmHWM"))}  # fmt: skip
-            samples.append((memory["VmRSS"], memory["VmHWM"]))
+        idle = [_memory(daemon.pid) for _ in range(30)]  # a sample a second
+        for number in range(edits):  # the user adds a comment: the schedule is read again
+            ws.schedule.write_text(schedule + f"# edit {number}\n", encoding="utf-8")
+            edited = [_memory(daemon.pid) for _ in range(20)]
     finally:
         daemon.terminate()
         daemon.wait()
         ws.config.write_text(config, encoding="utf-8")
-    half = samples[len(samples) // 2][0]
-    return (f"RSS {half} MiB after {len(samples) // 2} s, {samples[-1][0]} MiB after"
-            f" {len(samples)} s; {samples[-1][1]} MiB at the peak of its first pass")  # fmt: skip
+        ws.schedule.write_text(schedule, encoding="utf-8")
+    return (f"RSS {idle[14][0]} MiB after 15 s, {idle[-1][0]} MiB after 30 s, {edited[-1][0]} MiB"
+            f" 20 s after the last of {edits} edits of the schedule (20 s apart);"
+            f" {edited[-1][1]} MiB at the peak of a pass")  # fmt: skip
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """Wait a second, then return a process's RSS and peak RSS, in MiB."""
+    time.sleep(1)
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    found = {line.split(":")[0]: int(line.split()[1]) // 1024 for line in status
+             if line.startswith(("VmRSS", "VmHWM"))}  # fmt: skip
+    return found["VmRSS"], found["VmHWM"]
 
 
 def due_latency(program: Program) -> None:

@@ -35,6 +35,10 @@ class Workspace:
         return self.root / "config.toml"
 
     @property
+    def schedule(self) -> Path:
+        return self.root / "interviews.toml"
+
+    @property
     def maildir(self) -> Path:
         return self.root / "mail"
 
@@ -88,7 +92,7 @@ def write_schedule(ws: Workspace, count: int, end: datetime, people: int = PEOPL
     ws.root.mkdir(parents=True, exist_ok=True)
     ws.config.write_text(config_text(), encoding="utf-8")
     text = "".join(interview_block(n, end, people) for n in range(count))
-    (ws.root / "interviews.toml").write_text(text, encoding="utf-8")
+    ws.schedule.write_text(text, encoding="utf-8")
 
 
 def sent_history(
