@@ -270,14 +270,18 @@ class Daemon:
         return FileStamp.of(self.settings.schedule.path) != self.stamps.get("schedule")
 
     def _load_schedule(self, *, initial: bool) -> bool:
-        """Load the schedule; on error keep the last good one (or fail at start)."""
+        """Load the schedule; on error keep the last good one (or fail at start).
+
+        What the passes built goes first, and the new schedule is rebuilt once parsed, so
+        that it lies in one piece: parsed among the parse's garbage and the last pass's
+        work, its objects would keep that memory from the system for as long as it runs.
+        """
         path = self.settings.schedule.path
         self.stamps["schedule"] = FileStamp.of(path)
+        self.passes.let_go(self.slot.mailbox)
         try:
             cache = self.settings.state_dir / CACHE_NAME
             zone = self.settings.account.timezone
-            # pickled at once: a parse leaves its objects scattered among its garbage, where
-            # they would keep that memory from the system for as long as the daemon runs
             loaded = pickle.dumps(load_schedule(path, default_tz=zone, cache=cache))
         except UserError as error:
             if initial:
@@ -287,7 +291,7 @@ class Daemon:
             return False
         self.interviews = ()  # the last good one goes once the new one is good
         self.passes.forget_stamp()
-        self.passes.let_go(self.slot.mailbox)  # and what was built with it: all of it freed,
-        self.interviews = pickle.loads(loaded)  # the new one is rebuilt in one piece
+        heap.give_back()
+        self.interviews = pickle.loads(loaded)  # into the memory just freed
         log.info("schedule %s: %d interview(s)", path, len(self.interviews))
         return True
