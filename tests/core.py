@@ -9,6 +9,8 @@ again, as the next process would, and runs the next pass.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from followup_mailer.cli.context import writer_for
 from followup_mailer.intake.config import load_settings
 from followup_mailer.intake.schedule import parse_schedule
 from followup_mailer.mailbox.maildir import MaildirMailbox
+from followup_mailer.mailbox.maildir_files import RACY
 from followup_mailer.mailbox.protocol import Mailbox, Poll, ThreadTail, Watch
 from followup_mailer.model import Interview, Placed, Record
 from followup_mailer.plan_memory import PlanMemory
@@ -188,6 +191,13 @@ class Rig:
 
     def later(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+    def minutes_passed_for_the_folders(self) -> None:
+        """Date a folder changed just now a few seconds back, as the minutes between polls
+        would (a stamp within RACY seconds of a change is not taken)."""
+        for folder in self.maildir.glob("*/*"):
+            if time.time() - folder.stat().st_mtime < RACY:
+                os.utime(folder, (time.time() - 5, time.time() - 5))
 
 
 def _key(path: Path) -> str:

@@ -8,8 +8,6 @@ everything else; these tests name the promises one by one.
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,6 @@ import pytest
 from followup_mailer.cli.context import writer_for
 from followup_mailer.daemon.passes import Passes
 from followup_mailer.mailbox.maildir import MaildirMailbox
-from followup_mailer.mailbox.maildir_files import RACY
 from followup_mailer.model import State
 from followup_mailer.reconcile import PassReport
 from followup_mailer.store import GENERATION, Store
@@ -40,9 +37,7 @@ class Daemon:
     def poll(self, *, minutes: float = 1) -> PassReport | None:
         """A minute later, poll as Daemon.tick does: rest if nothing changed, else a pass."""
         self.rig.later(minutes=minutes)
-        for folder in self.rig.maildir.glob("*/*"):  # minutes passed for the folders too
-            if time.time() - folder.stat().st_mtime < RACY:
-                os.utime(folder, (time.time() - 5, time.time() - 5))
+        self.rig.minutes_passed_for_the_folders()
         if self.passes.idle(self.rig.settings, self.rig.now):
             self.passes.rest(self.mailbox)
             return None

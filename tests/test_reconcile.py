@@ -8,8 +8,6 @@ passes, checking the exactly-once invariants after every step.
 from __future__ import annotations
 
 import contextlib
-import os
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from followup_mailer.cli.context import writer_for
 from followup_mailer.daemon.passes import Passes
 from followup_mailer.history import Index
-from followup_mailer.mailbox.maildir_files import RACY
 from followup_mailer.mailbox.protocol import Mailbox
 from followup_mailer.model import Outcome, State
 from followup_mailer.plan import plan
@@ -252,7 +249,7 @@ class Mailroom(RuleBasedStateMachine):
         """The daemon skips a poll while its idle stamp holds, and lets go of what it kept
         (Daemon.tick): a pass made then, from nothing kept, must find nothing to do, and
         write nothing."""
-        self._minutes_passed_for_the_folders()
+        self.rig.minutes_passed_for_the_folders()
         self.rig.settings.schedule.path.write_text(self.rig.schedule, encoding="utf-8")
         held = self.daemon.idle(self.rig.settings, self.rig.now)
         if held:
@@ -270,13 +267,6 @@ class Mailroom(RuleBasedStateMachine):
         return self.daemon.run(
             rig.settings, rig.interviews(), mailbox, writer_for(rig.settings), rig.now
         )
-
-    def _minutes_passed_for_the_folders(self) -> None:
-        """Date a folder changed just now a few seconds back, as the minutes between polls
-        would (a stamp within RACY seconds of a change is not taken)."""
-        for folder in self.rig.maildir.glob("*/*"):
-            if time.time() - folder.stat().st_mtime < RACY:
-                os.utime(folder, (time.time() - 5, time.time() - 5))
 
     @rule()
     def a_pass_that_crashes_after_the_call(self) -> None:
